@@ -1,0 +1,13 @@
+from flask import Blueprint
+
+bp = Blueprint("students", __name__, url_prefix="/students")
+
+
+@bp.get("/")
+def index():
+    return "students"
+
+
+@bp.get("/import")
+def import_upload():
+    return "import"

@@ -1,0 +1,48 @@
+"""Template globals and filters shared by every area."""
+
+from datetime import date, datetime
+
+from flask import Flask
+from flask_login import current_user
+
+from app import academic
+from app.models import Role
+
+
+def _nav() -> list[tuple[str, str]]:
+    """Return (endpoint, label) pairs of the navigation for the signed-in user."""
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    if current_user.sees_students:
+        items += [("students.index", "Students"), ("groups.index", "Groups")]
+    if current_user.role == Role.LEAD:
+        items.append(("students.import_upload", "Import"))
+    if current_user.role in (Role.ADMIN, Role.LEAD):
+        items.append(("admin.users", "Staff"))
+    if current_user.role in (Role.ADMIN, Role.EVALUATOR):
+        items.append(("admin.schools", "Schools"))
+    if current_user.role == Role.ADMIN:
+        items.append(("admin.audit", "Audit log"))
+    return items
+
+
+def uk_date(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%d/%m/%Y %H:%M")
+    return value.strftime("%d/%m/%Y")
+
+
+def yes_no(value: bool | None) -> str:
+    if value is None:
+        return "Not recorded"
+    return "Yes" if value else "No"
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(nav=_nav, Role=Role)
+    app.jinja_env.filters.update(uk_date=uk_date, yes_no=yes_no, academic_year=academic.label)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,125 @@
+"""Fixtures: an app on a fresh database per test, on SQLite or on PostgreSQL.
+
+Set TEST_DATABASE_URL to a PostgreSQL URL to run the whole suite there; the default is a
+SQLite file in a temporary folder. The schema is built once per run by the migrations
+(so every run also proves `flask db upgrade` from empty) and emptied after every test.
+"""
+
+import os
+from contextlib import contextmanager
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import event, text
+
+from app import create_app
+from app.config import database_url
+from app.extensions import db, limiter
+from tests import factories
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+@pytest.fixture(scope="session")
+def database_uri(tmp_path_factory) -> str:
+    raw = os.environ.get("TEST_DATABASE_URL")
+    if raw:
+        return database_url(raw, "")
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+
+
+def make_app(uri: str, **overrides):
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": uri,
+        "WTF_CSRF_ENABLED": False,
+        "SERVER_NAME": None,
+    }
+    config.update(overrides)
+    return create_app(config)
+
+
+@pytest.fixture(scope="session")
+def _schema(database_uri):
+    app = make_app(database_uri)
+    with app.app_context():
+        with db.engine.begin() as conn:
+            if db.engine.dialect.name == "postgresql":
+                conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            else:
+                db.metadata.drop_all(conn)
+                conn.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        db.engine.dispose()
+    return database_uri
+
+
+def empty_database() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f"DELETE FROM {name}"))
+
+
+@pytest.fixture
+def app(_schema):
+    app = make_app(_schema)
+    limiter.reset()
+    with app.app_context():
+        yield app
+        db.session.remove()
+        empty_database()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Auth:
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user, password: str = factories.PASSWORD):
+        db.session.commit()
+        response = self.client.post("/login", data={"email": user.email, "password": password})
+        assert response.status_code in (302, 303), "login failed"
+        return response
+
+    def logout(self):
+        return self.client.post("/logout")
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
+@pytest.fixture
+def count_queries(app):
+    """Use as `with count_queries() as queries: ...`; `len(queries)` is the statements run."""
+
+    @contextmanager
+    def counter():
+        statements: list[str] = []
+
+        def before(_conn, _cursor, statement, *_args):
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", before)
+        try:
+            yield statements
+        finally:
+            event.remove(db.engine, "before_cursor_execute", before)
+
+    return counter
