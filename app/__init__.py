@@ -38,10 +38,11 @@ def create_app(config: dict | None = None) -> Flask:
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp
     from app.groups.routes import bp as groups_bp
+    from app.imports.routes import bp as imports_bp
     from app.main import bp as main_bp
     from app.students.routes import bp as students_bp
 
-    for blueprint in (auth_bp, main_bp, students_bp, groups_bp, admin_bp):
+    for blueprint in (auth_bp, main_bp, students_bp, groups_bp, imports_bp, admin_bp):
         app.register_blueprint(blueprint)
 
     from app.templating import init_app as init_templating

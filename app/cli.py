@@ -28,9 +28,11 @@ def demo_command(if_empty: bool) -> None:
 
 def init_app(app: Flask) -> None:
     from app.admin import cli as admin_cli
+    from app.imports import cli as import_commands
     from app.students import cli as student_commands
 
     admin_cli.register(schools_cli, users_cli)
     student_commands.register(students_cli)
+    import_commands.register(students_cli)
     for command in (demo_command, schools_cli, users_cli, students_cli):
         app.cli.add_command(command)

@@ -17,7 +17,7 @@ def _nav() -> list[tuple[str, str]]:
     if current_user.sees_students:
         items += [("students.index", "Students"), ("groups.index", "Groups")]
     if current_user.role == Role.LEAD:
-        items.append(("students.import_upload", "Import"))
+        items.append(("imports.upload", "Import"))
     if current_user.role in (Role.ADMIN, Role.LEAD):
         items.append(("admin.users", "Staff"))
     if current_user.role in (Role.ADMIN, Role.EVALUATOR):

@@ -6,8 +6,3 @@ bp = Blueprint("students", __name__, url_prefix="/students")
 @bp.get("/")
 def index():
     return "students"
-
-
-@bp.get("/import")
-def import_upload():
-    return "import"

@@ -1,0 +1,1 @@
+"""Importing the roster from the school MIS (CSV or XLSX): parse, preview, confirm."""
