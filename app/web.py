@@ -1,7 +1,7 @@
 """The htmx glue in one place: fragment-or-page rendering, response headers, redirects."""
 
 from flask import Response, redirect, render_template, request
-from jinja2_fragments.flask import render_block
+from jinja2_fragments.flask import render_block, render_blocks
 
 
 def wants_fragment() -> bool:
@@ -15,6 +15,11 @@ def render(template: str, block: str | None = None, **context) -> str:
     if block and wants_fragment():
         return render_block(template, block, **context)
     return render_template(template, **context)
+
+
+def render_fragments(template: str, blocks: list[str], **context) -> str:
+    """Render several blocks of `template` in one htmx response (the later ones out of band)."""
+    return render_blocks(template, blocks, **context)
 
 
 def see_other(location: str) -> Response:

@@ -9,6 +9,7 @@ import os
 from contextlib import contextmanager
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -28,6 +29,15 @@ def database_uri(tmp_path_factory) -> str:
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in a fresh app context, as in production:
+    its own `g`, its own database session. The test's rows must be committed first."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_app(uri: str, **overrides):
     config = {
         "TESTING": True,
@@ -37,7 +47,9 @@ def make_app(uri: str, **overrides):
         "SERVER_NAME": None,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = RequestClient
+    return app
 
 
 @pytest.fixture(scope="session")

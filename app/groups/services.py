@@ -1,0 +1,106 @@
+"""Writes to groups and their members. Services flush and audit; views commit."""
+
+from sqlalchemy import delete, select
+
+from app import audit
+from app.extensions import db
+from app.models import Group, GroupMember, Student, User
+
+
+class GroupNameTaken(ValueError):
+    """Raised when the school already has a group of that name."""
+
+
+def _check_name(school_id: int, name: str, group_id: int | None = None) -> None:
+    stmt = select(Group.id).where(Group.school_id == school_id, Group.name == name)
+    clash = db.session.scalar(stmt)
+    if clash is not None and clash != group_id:
+        raise GroupNameTaken(f"There is already a group called {name}")
+
+
+def create_group(actor: User | None, school_id: int, name: str, kind: str) -> Group:
+    """Create a group; raise GroupNameTaken if the school has one of that name."""
+    name = name.strip()
+    _check_name(school_id, name)
+    group = Group(school_id=school_id, name=name, kind=kind)
+    db.session.add(group)
+    db.session.flush()
+    audit.record(
+        actor,
+        "group.create",
+        group,
+        summary=f"Created group {name}",
+        after={"name": name, "kind": kind},
+    )
+    return group
+
+
+def update_group(actor: User | None, group: Group, name: str, kind: str) -> None:
+    """Rename a group or change its kind; raise GroupNameTaken on a clash."""
+    name = name.strip()
+    _check_name(group.school_id, name, group.id)
+    before = {"name": group.name, "kind": group.kind}
+    group.name, group.kind = name, kind
+    old, new = audit.changes(before, {"name": name, "kind": kind})
+    if new:
+        db.session.flush()
+        audit.record(
+            actor, "group.update", group, summary=f"Edited group {name}", before=old, after=new
+        )
+
+
+def delete_group(actor: User | None, group: Group) -> None:
+    """Delete a group and its memberships (the students stay)."""
+    members = [s.upn for s in group.students]
+    audit.record(
+        actor,
+        "group.delete",
+        group,
+        summary=f"Deleted group {group.name}",
+        before={"name": group.name, "kind": group.kind, "members": members},
+    )
+    db.session.delete(group)
+    db.session.flush()
+
+
+def add_members(actor: User | None, group: Group, students: list[Student]) -> list[Student]:
+    """Add `students` (already scoped to the group's school) to `group`; return those added."""
+    present = set(
+        db.session.scalars(
+            select(GroupMember.student_id).where(GroupMember.group_id == group.id)
+        ).all()
+    )
+    added = [s for s in students if s.id not in present and s.school_id == group.school_id]
+    for student in added:
+        db.session.add(GroupMember(group_id=group.id, student_id=student.id))
+    if added:
+        db.session.flush()
+        audit.record(
+            actor,
+            "group.add_members",
+            group,
+            summary=f"Added {len(added)} to {group.name}",
+            after={"added": [s.upn for s in added]},
+        )
+        db.session.expire(group, ["students"])
+    return added
+
+
+def remove_member(actor: User | None, group: Group, student: Student) -> bool:
+    """Remove `student` from `group`; return False if they were not in it."""
+    result = db.session.execute(
+        delete(GroupMember).where(
+            GroupMember.group_id == group.id, GroupMember.student_id == student.id
+        )
+    )
+    if not result.rowcount:
+        return False
+    audit.record(
+        actor,
+        "group.remove_member",
+        group,
+        summary=f"Removed {student.full_name} from {group.name}",
+        before={"removed": student.upn},
+    )
+    db.session.expire(group, ["students"])
+    return True

@@ -1,0 +1,83 @@
+from datetime import date
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from app import academic
+from app.upn import InvalidUPN, normalise_upn
+
+YEAR_GROUPS = [(str(y), f"Year {y}") for y in range(7, 14)]
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+
+def _upn(_form, field) -> None:
+    try:
+        field.data = normalise_upn(field.data)
+    except InvalidUPN as error:
+        raise ValidationError(str(error)) from error
+
+
+class StudentForm(FlaskForm):
+    upn = StringField("UPN", validators=[DataRequired("Enter the UPN"), _upn])
+    first_name = StringField(
+        "First name", validators=[DataRequired("Enter the first name"), Length(max=100)]
+    )
+    last_name = StringField(
+        "Last name", validators=[DataRequired("Enter the last name"), Length(max=100)]
+    )
+    preferred_name = StringField("Preferred name", validators=[Optional(), Length(max=100)])
+    date_of_birth = DateField("Date of birth", format=DATE_FORMATS, validators=[Optional()])
+    year_group = SelectField("Year group", choices=YEAR_GROUPS)
+    pupil_premium = BooleanField("Pupil Premium")
+    fsm_ever6 = BooleanField("FSM ever 6")
+    looked_after = BooleanField("Looked after or previously looked after")
+    sen = SelectField(
+        "SEN", choices=[("", "Not recorded"), ("yes", "Yes"), ("no", "No")], default=""
+    )
+    ks2_maths = IntegerField(
+        "KS2 maths scaled score",
+        validators=[Optional(), NumberRange(80, 120, "A KS2 scaled score is from 80 to 120")],
+    )
+    is_target = BooleanField("Target student")
+    survey_opt_out = BooleanField("Opted out of surveys")
+    left_on = DateField("Date left the school", format=DATE_FORMATS, validators=[Optional()])
+
+    def fill_from(self, student, today: date) -> None:
+        """Set the fields from `student` (for a GET of the edit page)."""
+        for name in (
+            "upn",
+            "first_name",
+            "last_name",
+            "preferred_name",
+            "date_of_birth",
+            "pupil_premium",
+            "fsm_ever6",
+            "looked_after",
+            "ks2_maths",
+            "is_target",
+            "survey_opt_out",
+            "left_on",
+        ):
+            getattr(self, name).data = getattr(student, name)
+        self.year_group.data = str(min(max(student.year_group(today), 7), 13))
+        self.sen.data = {True: "yes", False: "no", None: ""}[student.sen]
+
+    def student_data(self, today: date) -> dict:
+        """Return the validated values as Student attributes."""
+        return {
+            "upn": self.upn.data,
+            "first_name": self.first_name.data.strip(),
+            "last_name": self.last_name.data.strip(),
+            "preferred_name": (self.preferred_name.data or "").strip() or None,
+            "date_of_birth": self.date_of_birth.data,
+            "entry_year": academic.entry_year_for(int(self.year_group.data), today),
+            "pupil_premium": self.pupil_premium.data,
+            "fsm_ever6": self.fsm_ever6.data,
+            "looked_after": self.looked_after.data,
+            "sen": {"yes": True, "no": False}.get(self.sen.data),
+            "ks2_maths": self.ks2_maths.data,
+            "is_target": self.is_target.data,
+            "survey_opt_out": self.survey_opt_out.data,
+            "left_on": self.left_on.data,
+        }
