@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import SelectField, StringField
+from wtforms import SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.models import GroupKind
@@ -10,5 +10,7 @@ class GroupForm(FlaskForm):
         "Group name", validators=[DataRequired("Enter a name for the group"), Length(max=100)]
     )
     kind = SelectField(
-        "Kind of group", choices=[(k.value, k.label) for k in GroupKind], default="class"
+        "Kind of group",
+        choices=[SelectChoice(k.value, k.label) for k in GroupKind],
+        default="class",
     )

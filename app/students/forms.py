@@ -1,13 +1,13 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app import academic
 from app.upn import InvalidUPN, normalise_upn
 
-YEAR_GROUPS = [(str(y), f"Year {y}") for y in range(7, 14)]
+YEAR_GROUPS = [SelectChoice(str(y), f"Year {y}") for y in range(7, 14)]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
@@ -33,7 +33,13 @@ class StudentForm(FlaskForm):
     fsm_ever6 = BooleanField("FSM ever 6")
     looked_after = BooleanField("Looked after or previously looked after")
     sen = SelectField(
-        "SEN", choices=[("", "Not recorded"), ("yes", "Yes"), ("no", "No")], default=""
+        "SEN",
+        choices=[
+            SelectChoice("", "Not recorded"),
+            SelectChoice("yes", "Yes"),
+            SelectChoice("no", "No"),
+        ],
+        default="",
     )
     ks2_maths = IntegerField(
         "KS2 maths scaled score",
