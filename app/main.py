@@ -8,6 +8,12 @@ from app.models import Role
 bp = Blueprint("main", __name__)
 
 
+@bp.get("/healthz")
+def healthz():
+    """For load balancers and benchmarks: answers without touching the database."""
+    return "ok", 200, {"Content-Type": "text/plain"}
+
+
 @bp.get("/")
 @login_required
 def home():
