@@ -6,12 +6,13 @@ SQLite file in a temporary folder. The schema is built once per run by the migra
 """
 
 import os
+import secrets
 from contextlib import contextmanager
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from app import create_app
 from app.config import database_url
@@ -22,11 +23,23 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
 @pytest.fixture(scope="session")
-def database_uri(tmp_path_factory) -> str:
+def database_uri(tmp_path_factory):
     raw = os.environ.get("TEST_DATABASE_URL")
-    if raw:
-        return database_url(raw, "")
-    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+    if not raw:
+        yield "sqlite:///" + str(tmp_path_factory.mktemp("db") / "test.sqlite")
+        return
+    # A database of its own for this run, so that two runs at once cannot disturb each other.
+    base = make_url(database_url(raw, ""))
+    name = f"{base.database}_{secrets.token_hex(4)}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 class RequestClient(FlaskClient):
