@@ -2,14 +2,14 @@
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, request, url_for
 from flask_login import current_user
 
 from app import academic
 from app.models import Role
 
 
-def _nav() -> list[tuple[str, str]]:
+def _nav_items() -> list[tuple[str, str]]:
     """Return (endpoint, label) pairs of the navigation for the signed-in user."""
     if not current_user.is_authenticated:
         return []
@@ -25,6 +25,15 @@ def _nav() -> list[tuple[str, str]]:
     if current_user.role == Role.ADMIN:
         items.append(("admin.audit", "Audit log"))
     return items
+
+
+def _nav() -> list[tuple[str, str, bool]]:
+    """Return (url, label, is_current) for the navigation; the current entry is the one
+    whose address is the longest start of the page's path."""
+    links = [(url_for(endpoint), label) for endpoint, label in _nav_items()]
+    matches = [url for url, _ in links if request.path.startswith(url.rstrip("/") or "/")]
+    current = max(matches, key=len, default=None)
+    return [(url, label, url == current) for url, label in links]
 
 
 def uk_date(value: date | datetime | None) -> str:

@@ -229,3 +229,14 @@ def test_students_codes_command_prints_csv(runner, school):
     assert lines[1].split(",")[1] == "'=cmd Smith"
     missing = runner.invoke(args=["students", "codes", "--school", "999999"])
     assert missing.exit_code != 0 and "No school has URN 999999" in missing.output
+
+
+def test_navigation_marks_the_current_section(client, auth, school, lead):
+    student = make_student(school)
+    auth.login(lead)
+    page = client.get(f"/students/{student.id}").get_data(as_text=True)
+    assert '<a href="/students/" aria-current="page">Students</a>' in page
+    assert '<a href="/groups/">Groups</a>' in page
+    imports = client.get("/students/import/").get_data(as_text=True)
+    assert '<a href="/students/import/" aria-current="page">Import</a>' in imports
+    assert '<a href="/students/">Students</a>' in imports
