@@ -1,2 +1,79 @@
+"""`flask students import FILE --school URN`: the roster import from the command line."""
+
+from pathlib import Path
+
+import click
+from sqlalchemy import select
+
+from app.extensions import db
+from app.imports import services
+from app.imports.roster import RosterFileError
+from app.models import School
+
+HELP = """Import students from a CSV or XLSX file exported from the school MIS.
+
+Every row is checked first. Students are matched by UPN: a known UPN updates that
+student, never duplicates them; a Group, Maths Set or Class column adds the student to
+that group, created if new. Problems are printed to standard error, one a line, as
+`row N, column C: message` (row 1 is the header); the summary to standard output.
+
+\b
+Exit status:
+  0  imported (or, with --dry-run, would import) without problems;
+     with --valid-only, at least one row was valid and those were imported.
+  1  problems found and nothing written; or the file could not be read;
+     or, with --valid-only, no row was valid.
+"""
+
+
 def register(students_cli) -> None:
-    pass
+    @students_cli.command("import", help=HELP)
+    @click.argument(
+        "file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
+    )
+    @click.option("--school", "urn", required=True, help="The school's URN.")
+    @click.option("--dry-run", is_flag=True, help="Check the file and print what would happen.")
+    @click.option(
+        "--valid-only",
+        is_flag=True,
+        help="Import the valid rows even when other rows have problems.",
+    )
+    def import_command(file: Path, urn: str, dry_run: bool, valid_only: bool) -> None:
+        school = db.session.scalar(select(School).where(School.urn == urn.strip()))
+        if school is None:
+            raise click.ClickException(f"No school has URN {urn}")
+        try:
+            plan = services.preview(school, file.read_bytes(), file.name)
+        except RosterFileError as error:
+            raise click.ClickException(str(error)) from error
+
+        for error in plan.errors:
+            click.echo(str(error), err=True)
+        if plan.result.ignored_columns:
+            click.echo("Ignored columns: " + ", ".join(plan.result.ignored_columns))
+        if not plan.errors and not plan.result.records:
+            raise click.ClickException("The file has no student rows.")
+        nothing = "Dry run: would import nothing" if dry_run else "Nothing was imported"
+        if plan.errors and not valid_only:
+            click.echo(
+                f"{nothing}: {_problems(plan)}. "
+                "Fix them, or use --valid-only to import the valid rows.",
+                err=True,
+            )
+            raise SystemExit(1)
+        if not plan.result.records:
+            click.echo(f"{nothing}: {_problems(plan)} and no row is valid.", err=True)
+            raise SystemExit(1)
+        if dry_run:
+            click.echo(f"Dry run, nothing was written. Would import: {plan.summary()}")
+            return
+        summary = services.apply(None, school, plan, valid_only=valid_only)
+        db.session.commit()
+        click.echo(str(summary))
+
+
+def _problems(plan: services.ImportPlan) -> str:
+    if plan.result.missing_columns:
+        return "required columns are missing"
+    count = len(plan.result.error_rows)
+    return f"{count} row{' has' if count == 1 else 's have'} problems"

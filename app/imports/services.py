@@ -1,0 +1,288 @@
+"""Roster import against the database: preview what a file would do, then apply it.
+
+`preview` reads and checks a file and works out, with a fixed number of queries, which
+students are new, which change and which groups must be created. `apply` writes that plan
+through the student and group services, so every change is audited. Services flush and
+never commit; the caller (a view or a command) commits once.
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import delete, select
+
+from app import academic, audit
+from app.extensions import db
+from app.groups.services import add_members, create_group
+from app.imports import roster
+from app.imports.roster import RosterRecord, RosterResult
+from app.models import Group, GroupKind, GroupMember, School, Student, Upload, User, fold, utcnow
+from app.students.services import create_student, update_student
+
+ROSTER_PURPOSE = "roster"
+UPLOAD_LIFETIME = timedelta(days=1)
+# Keep each IN (...) list well inside every database's limit on bound parameters.
+_CHUNK = 5000
+
+FIELD_LABELS = {
+    "first_name": "First name",
+    "last_name": "Last name",
+    "preferred_name": "Preferred forename",
+    "date_of_birth": "Date of birth",
+    "entry_year": "Year group",
+    "pupil_premium": "Pupil Premium",
+    "fsm_ever6": "FSM Ever 6",
+    "looked_after": "Looked after",
+    "sen": "SEN",
+    "ks2_maths": "KS2 maths",
+}
+
+
+class ImportBlocked(ValueError):
+    """Raised by `apply` when the file has problems and the user did not ask for the valid
+    rows only, or when there is nothing valid to import."""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of a student that the import changes, as text for people."""
+
+    label: str
+    before: str
+    after: str
+
+
+@dataclass
+class StudentUpdate:
+    """A matched student the import changes: new field values and/or a group to join."""
+
+    record: RosterRecord
+    student: Student
+    changes: dict
+    shown: list[FieldChange]
+    joins_group: bool
+
+
+@dataclass
+class ImportPlan:
+    """What importing a file would do: the checked file and its effect on the database."""
+
+    result: RosterResult
+    new: list[RosterRecord] = field(default_factory=list)
+    updates: list[StudentUpdate] = field(default_factory=list)
+    unchanged: list[RosterRecord] = field(default_factory=list)
+    groups_to_create: list[str] = field(default_factory=list)
+    groups: dict[str, Group] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[roster.RowError]:
+        return self.result.errors
+
+    @property
+    def valid_count(self) -> int:
+        return len(self.result.records)
+
+    @property
+    def can_import_all(self) -> bool:
+        return not self.errors and bool(self.result.records)
+
+    @property
+    def can_import_valid(self) -> bool:
+        return bool(self.errors) and bool(self.result.records)
+
+    def summary(self) -> "ImportSummary":
+        """Return the counts this plan would give if applied with the valid rows."""
+        return ImportSummary(
+            created=len(self.new),
+            updated=len(self.updates),
+            unchanged=len(self.unchanged),
+            groups_created=list(self.groups_to_create),
+            skipped_rows=len(self.result.error_rows),
+        )
+
+
+@dataclass
+class ImportSummary:
+    """What an import did (or would do), as counts for a flash message or a terminal."""
+
+    created: int
+    updated: int
+    unchanged: int
+    groups_created: list[str]
+    skipped_rows: int = 0
+
+    def __str__(self) -> str:
+        text = f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
+        if self.groups_created:
+            text += "; groups created: " + ", ".join(self.groups_created)
+        if self.skipped_rows:
+            rows = "row" if self.skipped_rows == 1 else "rows"
+            text += f"; {self.skipped_rows} {rows} with problems skipped"
+        return text
+
+
+def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def existing_upns(upns: Iterable[str]) -> dict[str, int]:
+    """Return UPN -> school id for the given UPNs that any school already has."""
+    found: dict[str, int] = {}
+    for chunk in _chunks(sorted(upns)):
+        rows = db.session.execute(
+            select(Student.upn, Student.school_id).where(Student.upn.in_(chunk))
+        )
+        found.update({upn: school_id for upn, school_id in rows})
+    return found
+
+
+def _display(name: str, value, today: date) -> str:
+    if name == "entry_year":
+        return f"Year {academic.year_group(value, today)}"
+    if value is None:
+        return "Not recorded" if name == "sen" else "—"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+def preview(school: School, content: bytes, filename: str, today: date | None = None) -> ImportPlan:
+    """Read and check a roster file for `school` and work out what importing it would do.
+
+    Raises roster.RosterFileError if the file cannot be read at all. Runs four queries
+    whatever the size of the file: UPNs known anywhere, the school's students, its groups
+    and their members.
+    """
+    today = today or date.today()
+    table = roster.read_table(content, filename)
+    existing = existing_upns(roster.file_upns(table))
+    result = roster.validate(table, existing, school.id, today)
+    plan = ImportPlan(result=result)
+    if not result.records:
+        return plan
+
+    students = {
+        s.upn: s for s in db.session.scalars(select(Student).where(Student.school_id == school.id))
+    }
+    plan.groups = {
+        fold(g.name): g
+        for g in db.session.scalars(select(Group).where(Group.school_id == school.id))
+    }
+    members = set(
+        db.session.execute(
+            select(GroupMember.group_id, GroupMember.student_id)
+            .join(Group, Group.id == GroupMember.group_id)
+            .where(Group.school_id == school.id)
+        ).all()
+    )
+
+    new_groups: set[str] = set()
+    for record in result.records:
+        group = plan.groups.get(fold(record.group)) if record.group else None
+        if record.group and group is None and fold(record.group) not in new_groups:
+            new_groups.add(fold(record.group))
+            plan.groups_to_create.append(record.group)
+        student = students.get(record.upn)
+        if student is None:
+            plan.new.append(record)
+            continue
+        changes = {
+            name: value
+            for name, value in record.data.items()
+            if name != "upn" and getattr(student, name) != value
+        }
+        joins = bool(record.group) and (group is None or (group.id, student.id) not in members)
+        if changes or joins:
+            shown = [
+                FieldChange(
+                    FIELD_LABELS[name],
+                    _display(name, getattr(student, name), today),
+                    _display(name, value, today),
+                )
+                for name, value in changes.items()
+            ]
+            if joins:
+                name = group.name if group else record.group
+                shown.append(FieldChange("Group", "", f"joins {name}"))
+            plan.updates.append(StudentUpdate(record, student, changes, shown, joins))
+        else:
+            plan.unchanged.append(record)
+    return plan
+
+
+def apply(actor: User | None, school: School, plan: ImportPlan, valid_only: bool) -> ImportSummary:
+    """Write `plan` for `school`: create new students, update changed ones, create groups
+    and add memberships. `actor` None means the command line.
+
+    Raises ImportBlocked if the file has problems and `valid_only` is False, or if no row
+    is valid. Flushes; the caller commits.
+    """
+    if plan.errors and not valid_only:
+        raise ImportBlocked(
+            "Nothing was imported: the file has problems. Fix them and upload it again, "
+            "or import only the valid rows."
+        )
+    if not plan.result.records:
+        raise ImportBlocked("Nothing was imported: no row of the file is valid.")
+
+    by_upn: dict[str, Student] = {}
+    for record in plan.new:
+        by_upn[record.upn] = create_student(actor, school.id, record.data)
+    for update in plan.updates:
+        if update.changes:
+            update_student(actor, update.student, update.changes)
+        by_upn[update.record.upn] = update.student
+
+    groups = dict(plan.groups)
+    for name in plan.groups_to_create:
+        groups[fold(name)] = create_group(actor, school.id, name, GroupKind.CLASS)
+    joining: dict[str, list[Student]] = {}
+    for record in plan.new:
+        if record.group:
+            joining.setdefault(fold(record.group), []).append(by_upn[record.upn])
+    for update in plan.updates:
+        if update.joins_group:
+            joining.setdefault(fold(update.record.group), []).append(update.student)
+    for key, students in joining.items():
+        add_members(actor, groups[key], students)
+
+    summary = plan.summary()
+    audit.record(
+        actor,
+        "students.import",
+        school,
+        school_id=school.id,
+        summary=f"Imported the roster: {summary}"[:300],
+        after={
+            "created": summary.created,
+            "updated": summary.updated,
+            "unchanged": summary.unchanged,
+            "groups_created": summary.groups_created,
+            "skipped_rows": summary.skipped_rows,
+        },
+    )
+    db.session.flush()
+    return summary
+
+
+def store_upload(user: User, filename: str, content: bytes) -> Upload:
+    """Keep an uploaded roster file until it is confirmed; delete roster uploads more than
+    a day old, applied or not, so files of children's data do not pile up."""
+    cutoff = utcnow() - UPLOAD_LIFETIME
+    db.session.execute(
+        delete(Upload).where(Upload.purpose == ROSTER_PURPOSE, Upload.created_at < cutoff)
+    )
+    upload = Upload(
+        school_id=user.school_id,
+        user_id=user.id,
+        purpose=ROSTER_PURPOSE,
+        filename=(filename or "roster")[-255:],
+        content=content,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload

@@ -1,0 +1,435 @@
+"""The roster reader and checker: pure functions, no database."""
+
+import csv
+import io
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook
+
+from app import academic
+from app.imports import roster
+from app.imports.roster import RosterFileError, RowError, read_table, validate
+from tests.factories import upn_for
+
+TODAY = date(2025, 10, 1)
+SCHOOL = 1
+OTHER_SCHOOL = 2
+UPN1, UPN2, UPN3 = upn_for(901), upn_for(902), upn_for(903)
+
+
+def csv_bytes(rows: list[list], encoding: str = "utf-8", newline: str = "\r\n") -> bytes:
+    out = io.StringIO()
+    csv.writer(out, lineterminator=newline).writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def xlsx_bytes(rows: list[list]) -> bytes:
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def check(rows: list[list], existing: dict | None = None) -> roster.RosterResult:
+    table = read_table(csv_bytes(rows), "roster.csv")
+    return validate(table, existing or {}, SCHOOL, TODAY)
+
+
+HEADER = ["UPN", "Forename", "Surname", "Year"]
+
+
+def one(row: list, header: list | None = None, **kwargs) -> roster.RosterResult:
+    return check([header or HEADER, row], **kwargs)
+
+
+def only_error(result: roster.RosterResult) -> RowError:
+    assert len(result.errors) == 1, result.errors
+    return result.errors[0]
+
+
+# Headers -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("UPN", "upn"),
+        ("upn", "upn"),
+        ("Forename", "first_name"),
+        ("First Name", "first_name"),
+        ("first_name", "first_name"),
+        ("Legal Forename", "first_name"),
+        ("Surname", "last_name"),
+        ("Last Name", "last_name"),
+        ("LEGAL_SURNAME", "last_name"),
+        ("Preferred Forename", "preferred_name"),
+        ("DOB", "date_of_birth"),
+        ("D.O.B.", "date_of_birth"),
+        ("Date of Birth", "date_of_birth"),
+        ("Year", "year"),
+        ("Year Group", "year"),
+        ("NC Year", "year"),
+        ("N.C. Year", "year"),
+        ("Pupil Premium", "pupil_premium"),
+        ("PP", "pupil_premium"),
+        ("Pupil Premium Indicator", "pupil_premium"),
+        ("FSM Ever 6", "fsm_ever6"),
+        ("FSM6", "fsm_ever6"),
+        ("fsm_ever_6", "fsm_ever6"),
+        ("KS2 Maths", "ks2_maths"),
+        ("KS2 Maths Scaled Score", "ks2_maths"),
+        ("SEN", "sen"),
+        ("SEN Status", "sen"),
+        ("Group", "group"),
+        ("Maths Set", "group"),
+        ("Class", "group"),
+        ("Looked After", "looked_after"),
+        ("CLA", "looked_after"),
+        ("LAC", "looked_after"),
+    ],
+)
+def test_every_header_alias_is_recognised_ignoring_case_spaces_and_punctuation(header, key):
+    index, ignored = roster.map_columns(["Something else", f"  {header} "])
+    assert index == {key: 1}
+    assert ignored == ["Something else"]
+
+
+def test_the_preferred_header_wins_and_the_other_is_ignored():
+    index, ignored = roster.map_columns(["Class", "Maths Set", "Legal Forename", "Forename"])
+    assert index == {"group": 1, "first_name": 3}
+    assert ignored == ["Class", "Legal Forename"]
+
+
+def test_a_full_row_becomes_student_data():
+    header = HEADER + ["Preferred Forename", "DOB", "PP", "FSM6", "CLA", "SEN", "KS2 Maths"]
+    header += ["Maths Set"]
+    row = [UPN1, " Zoë ", "O'Brien-Łukasz", "Y8", "Zo", "14/03/2012", "Y", "N", "", "K", "104"]
+    row += ["8X1"]
+    result = one(row, header=header)
+    assert result.errors == []
+    (record,) = result.records
+    assert record.row == 2
+    assert record.group == "8X1"
+    assert record.year_group == 8
+    assert record.is_new
+    assert record.data == {
+        "upn": UPN1,
+        "first_name": "Zoë",
+        "last_name": "O'Brien-Łukasz",
+        "preferred_name": "Zo",
+        "date_of_birth": date(2012, 3, 14),
+        "entry_year": academic.entry_year_for(8, TODAY),
+        "pupil_premium": True,
+        "fsm_ever6": False,
+        "looked_after": False,
+        "sen": True,
+        "ks2_maths": 104,
+    }
+
+
+def test_only_the_columns_in_the_file_are_in_the_data():
+    (record,) = one([UPN1, "Ann", "Lee", "9"]).records
+    assert set(record.data) == {"upn", "first_name", "last_name", "entry_year"}
+    assert record.group is None
+
+
+def test_extra_columns_are_reported_as_ignored():
+    result = one([UPN1, "Ann", "Lee", "9", "x", "y"], header=HEADER + ["Tutor", "House"])
+    assert result.errors == []
+    assert result.ignored_columns == ["Tutor", "House"]
+
+
+# Values --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "year"),
+    [("8", 8), ("Y8", 8), ("y8", 8), ("Year 8", 8), ("year8", 8), ("Yr 10", 10), ("07", 7)],
+)
+def test_year_values(value, year):
+    (record,) = one([UPN1, "Ann", "Lee", value]).records
+    assert record.year_group == year
+    assert record.data["entry_year"] == academic.entry_year_for(year, TODAY)
+
+
+@pytest.mark.parametrize("value", ["6", "14", "Y6", "Reception", "8.5", "Year"])
+def test_unknown_year_group_is_a_problem(value):
+    error = only_error(one([UPN1, "Ann", "Lee", value]))
+    assert (error.row, error.column) == (2, "Year")
+    assert "Unknown year group" in error.message
+    assert value in error.message
+
+
+@pytest.mark.parametrize(
+    ("value", "flag"),
+    [
+        ("Y", True),
+        ("N", False),
+        ("Yes", True),
+        ("no", False),
+        ("T", True),
+        ("F", False),
+        ("TRUE", True),
+        ("False", False),
+        ("1", True),
+        ("0", False),
+        ("", False),
+        (" ", False),
+    ],
+)
+@pytest.mark.parametrize("header", ["Pupil Premium", "FSM Ever 6", "Looked After"])
+def test_flag_values(header, value, flag):
+    (record,) = one([UPN1, "Ann", "Lee", "9", value], header=HEADER + [header]).records
+    key = {"Pupil Premium": "pupil_premium", "FSM Ever 6": "fsm_ever6"}.get(header, "looked_after")
+    assert record.data[key] is flag
+
+
+def test_a_bad_flag_is_a_problem_in_that_column():
+    error = only_error(one([UPN1, "Ann", "Lee", "9", "maybe"], header=HEADER + ["PP"]))
+    assert (error.row, error.column) == (2, "PP")
+    assert "'maybe'" in error.message
+
+
+@pytest.mark.parametrize(
+    ("value", "sen"),
+    [("N", False), ("K", True), ("E", True), ("e", True), ("Y", True), ("No", False), ("", None)],
+)
+def test_sen_values(value, sen):
+    (record,) = one([UPN1, "Ann", "Lee", "9", value], header=HEADER + ["SEN Status"]).records
+    assert record.data["sen"] is sen
+
+
+def test_a_bad_sen_value_is_a_problem():
+    error = only_error(one([UPN1, "Ann", "Lee", "9", "Q"], header=HEADER + ["SEN"]))
+    assert error.column == "SEN"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("14/03/2012", date(2012, 3, 14)),
+        ("4/3/2012", date(2012, 3, 4)),
+        ("2012-03-14", date(2012, 3, 14)),
+        ("", None),
+    ],
+)
+def test_date_values(value, expected):
+    (record,) = one([UPN1, "Ann", "Lee", "9", value], header=HEADER + ["Date of Birth"]).records
+    assert record.data["date_of_birth"] == expected
+
+
+@pytest.mark.parametrize(
+    "value", ["31/02/2012", "03-14-2012", "14.03.2012", "2012/03/14", "soon", "01/01/2030"]
+)
+def test_a_bad_date_is_a_problem(value):
+    error = only_error(one([UPN1, "Ann", "Lee", "9", value], header=HEADER + ["DOB"]))
+    assert (error.row, error.column) == (2, "DOB")
+
+
+@pytest.mark.parametrize(("value", "score"), [("80", 80), ("120", 120), ("104", 104), ("", None)])
+def test_ks2_values_and_empty_for_the_covid_years(value, score):
+    header = HEADER + ["KS2 Maths Scaled Score"]
+    (record,) = one([UPN1, "Ann", "Lee", "11", value], header=header).records
+    assert record.data["ks2_maths"] == score
+
+
+@pytest.mark.parametrize("value", ["79", "121", "0", "abc", "104.5"])
+def test_out_of_range_ks2_score_is_a_problem(value):
+    error = only_error(one([UPN1, "Ann", "Lee", "9", value], header=HEADER + ["KS2 Maths"]))
+    assert (error.row, error.column) == (2, "KS2 Maths")
+    assert "80 to 120" in error.message
+
+
+# Problems ------------------------------------------------------------------------------
+
+
+def test_missing_required_columns_are_each_reported_on_the_header_row():
+    result = check([["upn", "Surname", "Tutor"], [UPN1, "Lee", "T1"]])
+    assert result.records == []
+    assert [(e.row, e.column) for e in result.errors] == [(1, "First name"), (1, "Year")]
+    assert "Forename, First Name, Legal Forename" in result.errors[0].message
+    assert result.missing_columns == ["First name", "Year"]
+
+
+@pytest.mark.parametrize(
+    ("upn", "words"),
+    [
+        ("A12345", "13 characters"),
+        ("I00000000090A", "letter, 11 digits"),
+        (upn_for(5)[1:] + "9", "letter, 11 digits"),
+        (("B" if upn_for(5)[0] == "A" else "A") + upn_for(5)[1:], "check letter"),
+    ],
+)
+def test_bad_upn_or_check_letter_is_a_problem(upn, words):
+    result = one([upn, "Ann", "Lee", "9"])
+    error = only_error(result)
+    assert (error.row, error.column) == (2, "UPN")
+    assert words in error.message
+    assert result.records == []
+
+
+def test_upn_is_normalised():
+    (record,) = one([" " + UPN1.lower() + " ", "Ann", "Lee", "9"]).records
+    assert record.upn == UPN1
+
+
+def test_duplicate_upn_in_the_file_is_a_problem_on_every_copy():
+    result = check(
+        [HEADER, [UPN1, "Ann", "Lee", "9"], [UPN2, "Bo", "Kim", "9"], [UPN1, "Al", "Lee", "9"]]
+    )
+    assert [str(e) for e in result.errors] == [
+        "row 2, column UPN: Duplicate UPN: also in row 4",
+        "row 4, column UPN: Duplicate UPN: also in row 2",
+    ]
+    assert [r.upn for r in result.records] == [UPN2]
+
+
+def test_upn_of_another_school_is_a_problem_that_does_not_name_the_school():
+    result = one([UPN1, "Ann", "Lee", "9"], existing={UPN1: OTHER_SCHOOL})
+    error = only_error(result)
+    assert error.column == "UPN"
+    assert error.message == "This UPN belongs to a student at another school"
+
+
+def test_upn_of_this_school_makes_the_row_an_update():
+    result = check(
+        [HEADER, [UPN1, "Ann", "Lee", "9"], [UPN2, "Bo", "Kim", "9"]], existing={UPN1: SCHOOL}
+    )
+    assert [(r.upn, r.is_new) for r in result.records] == [(UPN1, False), (UPN2, True)]
+
+
+@pytest.mark.parametrize("column", [0, 1, 2, 3])
+def test_empty_required_cell_is_a_problem(column):
+    row = [UPN1, "Ann", "Lee", "9"]
+    row[column] = "  "
+    error = only_error(one(row))
+    assert (error.row, error.column) == (2, HEADER[column])
+    assert "empty" in error.message
+
+
+def test_a_short_row_has_empty_cells():
+    error = only_error(one([UPN1, "Ann", "Lee"]))
+    assert error.column == "Year"
+
+
+def test_too_long_a_name_is_a_problem():
+    error = only_error(one([UPN1, "A" * 101, "Lee", "9"]))
+    assert error.column == "Forename"
+
+
+def test_headers_are_not_guessed():
+    result = one([UPN1, "Ann", "Lee", "9"], header=["Pupil UPN", "Forename", "Surname", "Year"])
+    assert result.ignored_columns == ["Pupil UPN"]
+    assert result.missing_columns == ["UPN"]
+
+
+def test_every_problem_of_a_row_is_listed_with_the_files_own_header_text():
+    header = ["U.P.N.", "Legal Forename", "last_name", "NC Year", "KS2 Maths", "DOB"]
+    result = check(
+        [header, ["", "", "Lee", "Y5", "200", "32/01/2012"], [UPN1, "Ann", "Lee", "9", "", ""]]
+    )
+    assert [(e.row, e.column) for e in result.errors] == [
+        (2, "U.P.N."),
+        (2, "Legal Forename"),
+        (2, "NC Year"),
+        (2, "DOB"),
+        (2, "KS2 Maths"),
+    ]
+    assert result.error_rows == {2}
+    assert [r.row for r in result.records] == [3]
+
+
+def test_row_numbers_count_blank_rows_as_excel_does():
+    result = check([HEADER, [UPN1, "Ann", "Lee", "9"], ["", "", "", ""], [UPN2, "Bo", "Kim", "6"]])
+    assert [str(e) for e in result.errors] == [
+        "row 4, column Year: Unknown year group '6': the year must be from 7 to 13"
+    ]
+    assert result.row_count == 2
+
+
+# Files ---------------------------------------------------------------------------------
+
+
+def test_utf8_with_bom_and_crlf():
+    content = b"\xef\xbb\xbf" + csv_bytes([HEADER, [UPN1, "Zoë", "李小龍", "9"]], newline="\r\n")
+    table = read_table(content, "roster.CSV")
+    assert table.headers == HEADER
+    assert table.rows == [(2, [UPN1, "Zoë", "李小龍", "9"])]
+
+
+def test_utf8_with_lf():
+    table = read_table(csv_bytes([HEADER, [UPN1, "Zoë", "Lee", "9"]], newline="\n"), "r.csv")
+    assert table.rows == [(2, [UPN1, "Zoë", "Lee", "9"])]
+
+
+def test_windows_1252_when_not_utf8():
+    content = csv_bytes([HEADER, [UPN1, "Zoë", "O’Brien", "9"]], encoding="cp1252")
+    with pytest.raises(UnicodeDecodeError):
+        content.decode("utf-8")
+    table = read_table(content, "roster.csv")
+    assert table.rows[0][1][1:3] == ["Zoë", "O’Brien"]
+
+
+def test_semicolon_separated_csv():
+    table = read_table("UPN;Forename;Surname;Year\r\nX;Zoë;Lee;9\r\n".encode(), "r.csv")
+    assert table.headers == HEADER
+
+
+def test_header_need_not_be_on_row_one_and_keeps_row_numbers():
+    table = read_table(csv_bytes([[], ["", ""], HEADER, [UPN1, "Ann", "Lee", "9"]]), "r.csv")
+    assert table.header_row == 3
+    result = validate(table, {}, SCHOOL, TODAY)
+    assert result.records[0].row == 4
+
+
+def test_xlsx_with_date_and_number_cells():
+    content = xlsx_bytes(
+        [
+            ["UPN", "First Name", "Last Name", "Year Group", "Date of Birth", "KS2 Maths", "PP"],
+            [UPN1, "Zoë", "Lee", 8, datetime(2012, 3, 14), 104, True],
+            [UPN2, "Bo", "Kim", "Y9", "2011-09-01", 99.0, 0],
+            [None, None, None, None, None, None, None],
+            [UPN3, "Cy", "Day", 7, date(2013, 1, 2), None, "N"],
+        ]
+    )
+    result = validate(read_table(content, "roster.xlsx"), {}, SCHOOL, TODAY)
+    assert result.errors == []
+    first, second, third = result.records
+    assert (first.data["date_of_birth"], first.data["ks2_maths"], first.data["pupil_premium"]) == (
+        date(2012, 3, 14),
+        104,
+        True,
+    )
+    assert (second.year_group, second.data["ks2_maths"], second.data["pupil_premium"]) == (
+        9,
+        99,
+        False,
+    )
+    assert third.row == 5
+    assert third.data["date_of_birth"] == date(2013, 1, 2)
+    assert third.data["ks2_maths"] is None
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "words"),
+    [
+        (b"", "roster.csv", "empty"),
+        (b"UPN,Forename\r\n", "roster.pdf", "CSV or XLSX"),
+        (b"\xd0\xcf\x11\xe0", "roster.xls", "Save it"),
+        (b"not a zip at all", "roster.xlsx", "could not be read"),
+        (b"\r\n,,,\r\n  ,\r\n", "roster.csv", "no header row"),
+        (b"x" * (roster.MAX_FILE_BYTES + 1), "roster.csv", "10 MB"),
+    ],
+)
+def test_files_that_cannot_be_read_give_a_clear_message(content, filename, words):
+    with pytest.raises(RosterFileError, match=words):
+        read_table(content, filename)
+
+
+def test_an_empty_xlsx_has_no_header_row():
+    with pytest.raises(RosterFileError, match="no header row"):
+        read_table(xlsx_bytes([]), "roster.xlsx")
