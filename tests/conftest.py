@@ -22,6 +22,22 @@ from tests import factories
 IN_CI = os.environ.get("CI", "").lower() == "true"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Argon2id with its cheapest parameters: tests sign in hundreds of times, and the
+    production cost (deliberately slow) would add minutes without testing anything more."""
+    from argon2 import PasswordHasher
+
+    from app import passwords
+
+    mp = pytest.MonkeyPatch()
+    cheap = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    mp.setattr(passwords, "_hasher", cheap)
+    mp.setattr(passwords, "_DUMMY_HASH", cheap.hash("not-a-real-password"))
+    yield
+    mp.undo()
+
+
 @pytest.fixture(scope="session")
 def database_uri(tmp_path_factory):
     raw = os.environ.get("TEST_DATABASE_URL")

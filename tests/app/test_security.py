@@ -215,3 +215,18 @@ def test_next_parameter_cannot_send_users_elsewhere(client):
         "/login?next=//evil.example/x", data={"email": user.email, "password": PASSWORD}
     )
     assert response.headers["Location"] == "/"
+
+
+def test_login_is_rate_limited_per_address_across_accounts(client):
+    for n in range(60):
+        response = client.post("/login", data={"email": f"guess{n}@example.org", "password": "x"})
+        assert response.status_code == 200
+    blocked = client.post("/login", data={"email": "guess99@example.org", "password": "x"})
+    assert blocked.status_code == 429
+    assert "Too many attempts" in blocked.get_data(as_text=True)
+    elsewhere = client.post(
+        "/login",
+        data={"email": "guess99@example.org", "password": "x"},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
+    assert elsewhere.status_code == 200
