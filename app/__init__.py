@@ -45,6 +45,12 @@ def create_app(config: dict | None = None) -> Flask:
     for blueprint in (auth_bp, main_bp, students_bp, groups_bp, imports_bp, admin_bp):
         app.register_blueprint(blueprint)
 
+    # The one place the shell names the areas; they add to it through app.areas.
+    import surveys
+
+    for area in (surveys,):
+        area.init_app(app)
+
     from app.templating import init_app as init_templating
 
     init_templating(app)

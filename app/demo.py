@@ -5,7 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
-from app import academic
+from app import academic, areas
 from app.extensions import db
 from app.models import Group, GroupKind, Role, School, Student, User
 from app.passwords import hash_password
@@ -217,6 +217,8 @@ def seed(students_per_year: int = 24, today: date | None = None) -> dict:
         student.first_name, student.last_name = first, last
         db.session.add(student)
     db.session.flush()
+    for area_demo in areas.demo_data():
+        area_demo.seed(today)
     return {"schools": schools}
 
 
@@ -227,4 +229,6 @@ def logins_text() -> str:
         school = dict(SCHOOLS).get(urn, "all schools")
         lines.append(f"  {role.label:<24} {email:<28} {name} ({school})")
     lines.append("Open http://127.0.0.1:5000 and sign in.")
+    for area_demo in areas.demo_data():
+        lines += area_demo.logins()
     return "\n".join(lines)

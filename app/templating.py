@@ -16,6 +16,7 @@ def _nav_items() -> list[tuple[str, str]]:
     items = []
     if current_user.sees_students:
         items += [("students.index", "Students"), ("groups.index", "Groups")]
+        items.append(("surveys.index", "Surveys"))
     if current_user.role == Role.LEAD:
         items.append(("imports.upload", "Import"))
     if current_user.role in (Role.ADMIN, Role.LEAD):

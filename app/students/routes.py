@@ -7,6 +7,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from app import areas
 from app.access import school_staff_required, schools_for, student_or_404, students_for
 from app.extensions import db
 from app.models import Role, Student
@@ -71,7 +72,12 @@ def new():
 @school_staff_required
 def show(student_id: int):
     student = student_or_404(current_user, student_id)
-    return render("students/show.html", student=student, today=date.today())
+    return render(
+        "students/show.html",
+        student=student,
+        today=date.today(),
+        sections=areas.student_sections(student),
+    )
 
 
 @bp.route("/<int:student_id>/edit", methods=["GET", "POST"])
