@@ -47,8 +47,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     # The one place the shell names the areas; they add to it through app.areas.
     import surveys
+    import tracking
 
-    for area in (surveys,):
+    for area in (surveys, tracking):
         area.init_app(app)
 
     from app.templating import init_app as init_templating

@@ -17,6 +17,7 @@ def _nav_items() -> list[tuple[str, str]]:
     if current_user.sees_students:
         items += [("students.index", "Students"), ("groups.index", "Groups")]
         items.append(("surveys.index", "Surveys"))
+        items += [("tracking.interventions", "Support"), ("tracking.attention", "Needs attention")]
     if current_user.role == Role.LEAD:
         items.append(("imports.upload", "Import"))
     if current_user.role in (Role.ADMIN, Role.LEAD):

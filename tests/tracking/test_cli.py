@@ -1,0 +1,118 @@
+"""`flask outcomes` against a hand-built cohort."""
+
+import json
+from datetime import date
+
+from app.extensions import db
+from tests.factories import make_school, make_student
+from tracking import services
+from tracking.models import Destination, Post16Record
+
+
+def _post16(student, subject, status, on):
+    services.add_record(
+        None,
+        student,
+        Post16Record,
+        {"subject": subject, "status": status, "provider": None, "recorded_on": on},
+    )
+
+
+def _destination(student, kind, category, on=date(2022, 9, 20)):
+    services.add_record(
+        None,
+        student,
+        Destination,
+        {
+            "type": kind,
+            "subject_category": category,
+            "subject": None,
+            "provider": None,
+            "evidence": "ucas",
+            "recorded_on": on,
+        },
+    )
+
+
+def _cohort():
+    """School 111111, Year 7 in 2015: Ada (target) did it all; Ben (target) got a 6, then
+    A-level Maths, then withdrew, and went to work; Cy has no results. School 222222: Di."""
+    school, other = make_school(urn="111111"), make_school(urn="222222")
+    ada = make_student(school, entry_year=2015, is_target=True, pupil_premium=True)
+    ben = make_student(school, entry_year=2015, is_target=True)
+    make_student(school, entry_year=2015)
+    di = make_student(other, entry_year=2016, is_target=True)
+    services.record_grade(None, ada, "gcse_maths", "final", "8", "higher", date(2020, 8, 20))
+    _post16(ada, "a_level_maths", "enrolled", date(2020, 9, 5))
+    _post16(ada, "a_level_further_maths", "enrolled", date(2020, 9, 5))
+    services.record_grade(None, ada, "a_level_maths", "final", "A*", None, date(2022, 8, 18))
+    services.record_grade(None, ada, "a_level_further_maths", "final", "B", None, date(2022, 8, 18))
+    _destination(ada, "higher_education", "mathematics")
+    services.record_grade(None, ben, "gcse_maths", "final", "6", "higher", date(2020, 8, 20))
+    _post16(ben, "a_level_maths", "enrolled", date(2020, 9, 5))
+    _post16(ben, "a_level_maths", "withdrawn", date(2021, 1, 5))
+    _destination(ben, "employment", None)
+    services.record_grade(None, di, "gcse_maths", "final", "9", "higher", date(2021, 8, 20))
+    db.session.commit()
+
+
+def _run(runner, *args):
+    result = runner.invoke(args=["outcomes", *args])
+    return result, (
+        json.loads(result.output) if result.exit_code == 0 and "--json" in args else None
+    )
+
+
+def test_outcomes_json_of_a_school(runner):
+    _cohort()
+    result, data = _run(runner, "--school", "111111", "--json")
+    assert result.exit_code == 0, result.output
+    assert data["students"] == 3
+    assert data["filters"] == {"school": "111111", "cohort": None, "target_only": False}
+    assert data["gcse_7_to_9"] == {
+        "numerator": 1,
+        "denominator": 2,
+        "unknown": 1,
+        "assumed_no": 0,
+        "share": 0.5,
+    }
+    assert data["a_level_choice"]["maths"]["numerator"] == 1  # Ben withdrew
+    assert data["a_level_choice"]["further_maths"]["numerator"] == 1
+    assert data["a_level_top_grades"]["maths"] == {
+        "numerator": 1,
+        "denominator": 1,
+        "unknown": 2,
+        "assumed_no": 0,
+        "share": 1.0,
+    }
+    assert data["a_level_top_grades"]["further_maths"]["numerator"] == 0
+    assert data["maths_degree"]["mathematics"] == {
+        "numerator": 1,
+        "denominator": 2,
+        "unknown": 1,
+        "assumed_no": 0,
+        "share": 0.5,
+    }
+    assert data["enjoyment"]["waves"] == []
+
+
+def test_outcomes_filters_by_cohort_and_target(runner):
+    _cohort()
+    _, everyone = _run(runner, "--json")
+    assert everyone["students"] == 4
+    assert everyone["gcse_7_to_9"]["numerator"] == 2
+    _, targets = _run(runner, "--cohort", "2015", "--target-only", "--json")
+    assert targets["students"] == 2
+    assert targets["gcse_7_to_9"]["denominator"] == 2
+    _, none = _run(runner, "--cohort", "2030", "--json")
+    assert none["students"] == 0 and none["gcse_7_to_9"]["share"] is None
+
+
+def test_outcomes_table_and_unknown_school(runner):
+    _cohort()
+    table = runner.invoke(args=["outcomes", "--school", "111111"])
+    assert table.exit_code == 0
+    assert "2. GCSE Maths 7-9: 1/2 (50%); unknown 1, assumed no 0" in table.output
+    bad = runner.invoke(args=["outcomes", "--school", "999999", "--json"])
+    assert bad.exit_code == 1
+    assert "No school has URN 999999" in bad.output

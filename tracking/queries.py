@@ -1,0 +1,312 @@
+"""Reads for the tracker's pages and outcomes, each in a fixed number of queries.
+
+`outcome_data` turns stored rows into the pure `StudentOutcomeData` of tracking.outcomes for a
+whole set of students at once; `timeline` gathers everything about one student; survey
+scores are read only through the surveys area's own functions.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from app.extensions import db
+from app.models import Student
+from tracking.grades import GradeEntry, GradeKind, Qualification, current
+from tracking.models import (
+    Attendance,
+    CompetitionResult,
+    Destination,
+    GradeRecord,
+    Intervention,
+    Post16Record,
+    StudentNote,
+    UcasApplication,
+)
+from tracking.outcomes import (
+    DestinationRecord,
+    Post16Subject,
+    StudentOutcomeData,
+    SurveyScore,
+)
+from tracking.outcomes import Post16Record as Post16Entry
+from tracking.services import dosage
+
+
+def _score_histories(student_ids: list[int]) -> dict[int, list]:
+    """Return `{student_id: [ScaleHistory]}` from the surveys area, in its own fixed number
+    of queries (surveys.services.scores_for_students)."""
+    from surveys import services as surveys  # tracking reads surveys, never the reverse
+
+    if not student_ids:
+        return {}
+    return surveys.scores_for_students(student_ids)
+
+
+def _as_scores(histories: Iterable) -> tuple[SurveyScore, ...]:
+    return tuple(
+        SurveyScore(
+            scale=history.key,
+            score=point.score,
+            taken_on=point.opened_at.date(),
+            wave=point.wave,
+            session_id=point.session_id,
+        )
+        for history in histories
+        for point in history.points
+        if point.score is not None
+    )
+
+
+def survey_scores(student_ids: list[int]) -> dict[int, tuple[SurveyScore, ...]]:
+    """Return each student's survey scale scores as `SurveyScore`s (unscored ones left out)."""
+    return {
+        student_id: _as_scores(histories)
+        for student_id, histories in _score_histories(student_ids).items()
+    }
+
+
+def grade_entry(record: GradeRecord) -> GradeEntry:
+    """Return the pure view of a stored grade record."""
+    return GradeEntry(
+        record.qualification, record.kind, record.grade, record.tier, record.recorded_on, record.id
+    )
+
+
+def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOutcomeData]:
+    """Return `StudentOutcomeData` for every student `students` selects (a select of Student,
+    already scoped), in five queries plus the surveys' own (see `_score_histories`)."""
+    rows = db.session.execute(
+        students.with_only_columns(
+            Student.id,
+            Student.school_id,
+            Student.entry_year,
+            Student.is_target,
+            Student.pupil_premium,
+            Student.fsm_ever6,
+            Student.looked_after,
+        ).order_by(Student.id)
+    ).all()
+    if not rows:
+        return []
+    ids = students.with_only_columns(Student.id).order_by(None)
+    grades: dict[int, list[GradeEntry]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            GradeRecord.student_id,
+            GradeRecord.qualification,
+            GradeRecord.kind,
+            GradeRecord.grade,
+            GradeRecord.tier,
+            GradeRecord.recorded_on,
+            GradeRecord.id,
+        ).where(GradeRecord.student_id.in_(ids))
+    ):
+        grades[row[0]].append(GradeEntry(*row[1:]))
+    post16: dict[int, list[Post16Entry]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            Post16Record.student_id,
+            Post16Record.subject,
+            Post16Record.status,
+            Post16Record.recorded_on,
+            Post16Record.id,
+        ).where(Post16Record.student_id.in_(ids))
+    ):
+        post16[row[0]].append(Post16Entry(*row[1:]))
+    destinations: dict[int, list[DestinationRecord]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            Destination.student_id,
+            Destination.type,
+            Destination.subject_category,
+            Destination.recorded_on,
+            Destination.id,
+        ).where(Destination.student_id.in_(ids))
+    ):
+        destinations[row[0]].append(DestinationRecord(*row[1:]))
+    scores = survey_scores([row.id for row in rows]) if with_surveys else {}
+    return [
+        StudentOutcomeData(
+            student_id=row.id,
+            school_id=row.school_id,
+            entry_year=row.entry_year,
+            is_target=bool(row.is_target),
+            is_disadvantaged=bool(row.pupil_premium or row.fsm_ever6 or row.looked_after),
+            grades=tuple(grades.get(row.id, ())),
+            post16=tuple(post16.get(row.id, ())),
+            destinations=tuple(destinations.get(row.id, ())),
+            survey_scores=scores.get(row.id, ()),
+        )
+        for row in rows
+    ]
+
+
+# ---- The timeline of one student ----
+
+# Kinds of timeline entry that staff add and correct on the timeline, in the order of the
+# "Add" forms. Attendance is taken on an intervention's register; survey scores come from
+# the surveys area.
+EDITABLE_KINDS = ("grade", "post16", "ucas", "destination", "competition", "note")
+MODELS: dict[str, type] = {
+    "grade": GradeRecord,
+    "post16": Post16Record,
+    "ucas": UcasApplication,
+    "destination": Destination,
+    "competition": CompetitionResult,
+    "note": StudentNote,
+}
+
+
+@dataclass(frozen=True)
+class SurveyEntry:
+    """One survey session's scale scores of a student."""
+
+    session_id: int
+    opened_at: datetime
+    wave: str | None
+    instrument_title: str
+    scores: list[tuple[str, float | None]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One line of the timeline: `kind` names the partial that shows `record`."""
+
+    kind: str
+    on: date
+    order: tuple
+    record: Any
+
+    @property
+    def editable(self) -> bool:
+        return self.kind in EDITABLE_KINDS
+
+    @property
+    def dom_id(self) -> str:
+        ident = getattr(self.record, "id", None) or getattr(self.record, "session_id", 0)
+        return f"entry-{self.kind}-{ident}"
+
+
+def entry_for(kind: str, record: Any) -> TimelineEntry:
+    """Return the timeline entry that shows `record` of `kind`."""
+    if kind == "grade" or kind in ("post16", "ucas", "destination"):
+        on = record.recorded_on
+    elif kind == "competition":
+        on = record.taken_on
+    elif kind == "note":
+        on = record.created_at.date()
+    elif kind == "attendance":
+        on = record.intervention.held_on
+    elif kind == "survey":
+        on = record.opened_at.date()
+        return TimelineEntry(kind, on, (on, record.opened_at, record.session_id), record)
+    else:
+        raise ValueError(kind)
+    created = getattr(record, "created_at", None) or getattr(record, "marked_at", None)
+    return TimelineEntry(kind, on, (on, created or datetime.min, record.id), record)
+
+
+def timeline(student: Student) -> list[TimelineEntry]:
+    """Return everything about `student`, newest first, in a fixed number of queries
+    (one per kind of record, plus the surveys area's own)."""
+    entries: list[TimelineEntry] = []
+    for kind, model in MODELS.items():
+        who = model.author if model is StudentNote else model.entered_by
+        records = db.session.scalars(
+            select(model).where(model.student_id == student.id).options(joinedload(who))
+        )
+        entries += [entry_for(kind, record) for record in records]
+    attendance = db.session.scalars(
+        select(Attendance)
+        .where(Attendance.student_id == student.id)
+        .options(joinedload(Attendance.intervention).joinedload(Intervention.group))
+    )
+    entries += [entry_for("attendance", record) for record in attendance]
+    entries += [entry_for("survey", entry) for entry in survey_entries(student.id)]
+    entries.sort(key=lambda entry: entry.order, reverse=True)
+    return entries
+
+
+def survey_entries(student_id: int) -> list[SurveyEntry]:
+    """Return a student's survey sessions with their scale scores, oldest first."""
+    sessions: dict[int, SurveyEntry] = {}
+    for history in _score_histories([student_id]).get(student_id, []):
+        for point in history.points:
+            entry = sessions.setdefault(
+                point.session_id,
+                SurveyEntry(point.session_id, point.opened_at, point.wave, point.instrument_title),
+            )
+            entry.scores.append((history.title, point.score))
+    return sorted(sessions.values(), key=lambda entry: (entry.opened_at, entry.session_id))
+
+
+# ---- The progression summary on the student page ----
+
+SUMMARY_QUALIFICATIONS = tuple(Qualification)
+SUMMARY_KINDS = (
+    GradeKind.TARGET,
+    GradeKind.WORKING_AT,
+    GradeKind.PREDICTED,
+    GradeKind.MOCK,
+    GradeKind.FINAL,
+)
+
+
+def progression_summary(student: Student) -> dict:
+    """Return the student page's progression section: current grades per qualification,
+    the current post-16 status per subject, the current destination, the current status of
+    each UCAS application, dosage and the latest note. Six queries whatever the history."""
+    records = db.session.scalars(
+        select(GradeRecord).where(GradeRecord.student_id == student.id)
+    ).all()
+    entries = [grade_entry(r) for r in records]
+    grades = []
+    for qualification in SUMMARY_QUALIFICATIONS:
+        row = {kind.value: current(entries, kind, qualification) for kind in SUMMARY_KINDS}
+        if any(row.values()):
+            grades.append((qualification, row))
+    post16_rows = db.session.scalars(
+        select(Post16Record).where(Post16Record.student_id == student.id)
+    ).all()
+    post16 = []
+    for subject in Post16Subject:
+        of_subject = [r for r in post16_rows if r.subject == subject]
+        if of_subject:
+            post16.append(max(of_subject, key=lambda r: (r.recorded_on, r.id)))
+    destination = db.session.scalars(
+        select(Destination)
+        .where(Destination.student_id == student.id)
+        .order_by(Destination.recorded_on.desc(), Destination.id.desc())
+        .limit(1)
+    ).first()
+    # Each application's current status: the newest row of each course at each provider.
+    ucas: dict[tuple[str, str], UcasApplication] = {}
+    for row in db.session.scalars(
+        select(UcasApplication)
+        .where(UcasApplication.student_id == student.id)
+        .order_by(UcasApplication.recorded_on.desc(), UcasApplication.id.desc())
+    ):
+        ucas.setdefault((row.course, row.provider), row)
+    note = db.session.scalars(
+        select(StudentNote)
+        .where(StudentNote.student_id == student.id)
+        .options(joinedload(StudentNote.author))
+        .order_by(StudentNote.created_at.desc(), StudentNote.id.desc())
+        .limit(1)
+    ).first()
+    return {
+        "student": student,
+        "grades": grades,
+        "post16": post16,
+        "destination": destination,
+        "ucas": list(ucas.values()),
+        "dosage": dosage([student.id]).get(student.id, []),
+        "note": note,
+    }
