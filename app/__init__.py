@@ -48,8 +48,9 @@ def create_app(config: dict | None = None) -> Flask:
     # The one place the shell names the areas; they add to it through app.areas.
     import surveys
     import tracking
+    import tracking.results
 
-    for area in (surveys, tracking):
+    for area in (surveys, tracking, tracking.results):
         area.init_app(app)
 
     from app.templating import init_app as init_templating

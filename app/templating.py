@@ -18,6 +18,7 @@ def _nav_items() -> list[tuple[str, str]]:
         items += [("students.index", "Students"), ("groups.index", "Groups")]
         items.append(("surveys.index", "Surveys"))
         items += [("tracking.interventions", "Support"), ("tracking.attention", "Needs attention")]
+        items.append(("results.grid_index", "Results day"))
     if current_user.role == Role.LEAD:
         items.append(("imports.upload", "Import"))
     if current_user.role in (Role.ADMIN, Role.LEAD):

@@ -1,0 +1,382 @@
+"""The grades import: the pure parser, the web upload/preview/confirm, and `flask grades import`."""
+
+import io
+from datetime import date, datetime
+
+import pytest
+from openpyxl import Workbook
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.imports.roster import RosterTable, RowError, read_table
+from app.models import AuditEvent, Role, Upload
+from tests.factories import make_school, make_student, make_user, upn_for
+from tracking import grades_import, services
+from tracking.grades_import import CellError, GradeRow, parse_kind, parse_qualification, validate
+from tracking.models import GradeRecord
+
+TODAY = date(2026, 9, 1)
+HEADER = "UPN,Qualification,Kind,Grade,Tier,Date"
+
+
+def table(*lines: str) -> RosterTable:
+    return read_table("\n".join(lines).encode(), "grades.csv")
+
+
+def grade_rows() -> list[tuple]:
+    db.session.expire_all()
+    return db.session.execute(
+        select(
+            GradeRecord.student_id,
+            GradeRecord.qualification,
+            GradeRecord.kind,
+            GradeRecord.grade,
+            GradeRecord.tier,
+            GradeRecord.recorded_on,
+            GradeRecord.source,
+        ).order_by(GradeRecord.id)
+    ).all()
+
+
+# Pure parsing ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("GCSE Maths", "gcse_maths"),
+        ("gcse_maths", "gcse_maths"),
+        ("A level Maths", "a_level_maths"),
+        ("A-level Further Maths", "a_level_further_maths"),
+        ("AS Maths", "as_maths"),
+        ("AS Further Maths", "as_further_maths"),
+        ("Core Maths", "core_maths"),
+        ("Level 2 Further Maths", "l2_further_maths"),
+        ("AQA Level 2 Further Maths", "l2_further_maths"),
+        ("KS3 Maths", "ks3_maths"),
+        ("  ks3_MATHS ", "ks3_maths"),
+    ],
+)
+def test_qualification_names_and_keys(text, key):
+    assert parse_qualification(text) == key
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("target", "target"),
+        ("Working at", "working_at"),
+        ("working-at", "working_at"),
+        ("WORKING_AT", "working_at"),
+        ("Predicted", "predicted"),
+        ("mock", "mock"),
+        ("Final", "final"),
+    ],
+)
+def test_kind_names_and_keys(text, key):
+    assert parse_kind(text) == key
+
+
+def test_unknown_qualification_and_kind_say_what_is_allowed():
+    with pytest.raises(CellError, match="Unknown qualification 'Maths': use one of GCSE Maths"):
+        parse_qualification("Maths")
+    with pytest.raises(CellError, match="Unknown kind 'guess': use target, working at"):
+        parse_kind("guess")
+
+
+def test_validate_reads_headers_like_the_roster_and_both_date_formats():
+    ada, ben = upn_for(1), upn_for(2)
+    result = validate(
+        table(
+            "upn , QUALIFICATION,grade type, Grade ,tier,Date_Recorded,Notes",
+            f"{ada},GCSE Maths,Final,7,Higher,20/08/2026,x",
+            f" {ben.lower()} ,A level Maths,predicted, a* ,,2026-03-01,",
+            f"{ada},KS3 Maths,working at,5,,,",
+        ),
+        {ada: 1, ben: 2},
+        TODAY,
+    )
+    assert result.errors == []
+    assert result.ignored_columns == ["Notes"]
+    assert result.records == [
+        GradeRow(2, ada, 1, "gcse_maths", "final", "7", "higher", date(2026, 8, 20)),
+        GradeRow(3, ben, 2, "a_level_maths", "predicted", "A*", None, date(2026, 3, 1)),
+        GradeRow(4, ada, 1, "ks3_maths", "working_at", "5", None, TODAY),
+    ]
+
+
+def test_validate_reports_every_problem_by_row_and_column():
+    result = validate(
+        table(
+            HEADER,
+            "A123456789012,GCSE Maths,Final,6,Foundation,20/08/2026",  # off the tier's scale
+            f"{upn_for(999)},GCSE Maths,Target,7,,",  # no such student here
+            "A123456789012,Maths,Target,7,,",  # unknown qualification
+            "A123456789012,GCSE Maths,Mock,7,,",  # tier required for a mock
+            "A123456789012,AS Maths,Final,A*,,",  # off the AS scale
+            "A123456789012,AS Maths,Final,B,Higher,",  # tier not for AS
+            "A123456789012,GCSE Maths,Target,7,,31/02/2026",  # not a date
+            "A123456789012,GCSE Maths,Target,7,,2026-09-02",  # in the future
+            "A123456789012,GCSE Maths,guess,,,",  # unknown kind and empty grade
+            ",GCSE Maths,Target,7,,",  # empty UPN
+            "A12345678901F,GCSE Maths,Target,7,,",  # a typo in the UPN
+        ),
+        {"A123456789012": 1},
+        TODAY,
+    )
+    assert result.records == []
+    assert [str(e) for e in result.errors] == [
+        "row 2, column Grade: Grade 6 is not on the foundation tier (5-1, U)",
+        "row 3, column UPN: No student with this UPN in this school",
+        "row 4, column Qualification: Unknown qualification 'Maths': use one of GCSE Maths, "
+        "Level 2 Further Maths, AS Maths, AS Further Maths, A-level Maths, "
+        "A-level Further Maths, Core Maths, KS3 maths",
+        "row 5, column Tier: Choose the tier (foundation or higher) for a mock GCSE Maths grade",
+        "row 6, column Grade: A* is not an AS Maths grade (A-E, U)",
+        "row 7, column Tier: A tier applies only to GCSE Maths, not to AS Maths",
+        "row 8, column Date: Date must be dd/mm/yyyy or yyyy-mm-dd, not '31/02/2026'",
+        "row 9, column Date: The date 02/09/2026 is in the future",
+        "row 10, column Kind: Unknown kind 'guess': "
+        "use target, working at, predicted, mock or final",
+        "row 10, column Grade: This cell is empty; a value is required",
+        "row 11, column UPN: This cell is empty; a value is required",
+        "row 12, column UPN: UPN check letter is wrong (expected T)",
+    ]
+    assert result.error_rows == set(range(2, 13))
+
+
+def test_missing_required_columns_are_reported_on_the_header_row():
+    result = validate(table("UPN,Grade,Date", "A123456789012,7,"), {"A123456789012": 1}, TODAY)
+    assert result.records == []
+    assert result.errors == [
+        RowError(
+            1,
+            "Qualification",
+            "Required column is missing (headers accepted: Qualification, Qual, Subject)",
+        ),
+        RowError(
+            1, "Kind", "Required column is missing (headers accepted: Kind, Grade Type, Type)"
+        ),
+    ]
+    assert result.missing_columns == ["Qualification", "Kind"]
+
+
+def test_duplicate_rows_count_once_and_conflicting_rows_are_a_problem():
+    result = validate(
+        table(
+            HEADER,
+            "A123456789012,GCSE Maths,Target,7,,01/09/2026",
+            "A123456789012,GCSE Maths,Target,7,,2026-09-01",
+            "A123456789012,GCSE Maths,Target,8,,2026-09-01",
+        ),
+        {"A123456789012": 1},
+        TODAY,
+    )
+    assert [r.row for r in result.records] == [2]
+    assert [str(e) for e in result.errors] == [
+        "row 4, column Grade: Row 2 gives this student a different target grade for the same date"
+    ]
+
+
+def test_xlsx_cells_numbers_and_dates():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["UPN", "Qualification", "Kind", "Grade", "Tier", "Date"])
+    sheet.append(["A123456789012", "GCSE Maths", "Final", 9, "higher", datetime(2026, 8, 20)])
+    sheet.append(["A123456789012", "Level 2 Further Maths", "Final", 7.0, None, None])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = validate(read_table(buffer.getvalue(), "g.xlsx"), {"A123456789012": 5}, TODAY)
+    assert result.errors == []
+    assert [(r.grade, r.recorded_on) for r in result.records] == [
+        ("9", date(2026, 8, 20)),
+        ("7", TODAY),
+    ]
+
+
+# The web pages -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def import_school(app):
+    """(school, lead, ada, ben, stranger): two students of the lead's school, one elsewhere."""
+    school = make_school(urn="123456")
+    lead = make_user(Role.LEAD, school)
+    ada = make_student(school, year_group=11, first_name="Ada")
+    ben = make_student(school, year_group=11, first_name="Ben")
+    stranger = make_student(make_school(), year_group=11)
+    db.session.commit()
+    return school, lead, ada, ben, stranger
+
+
+def good_file(ada, ben) -> bytes:
+    return "\n".join(
+        [
+            "UPN,Qualification,Kind,Grade,Tier,Date",
+            f"{ada.upn},GCSE Maths,Final,8,Higher,20/08/2026",
+            f"{ben.upn},A-level Maths,Predicted,B,,2026-03-01",
+            f"{ben.upn},GCSE Maths,working at,5,,01/03/2026",
+        ]
+    ).encode()
+
+
+def upload(client, content: bytes, name: str = "grades.csv"):
+    return client.post(
+        "/results/import",
+        data={"grades": (io.BytesIO(content), name)},
+        content_type="multipart/form-data",
+    )
+
+
+def test_upload_preview_and_confirm(client, auth, import_school):
+    _school, lead, ada, ben, _stranger = import_school
+    services.record_grade(lead, ben, "gcse_maths", "working_at", "5", None, date(2026, 3, 1))
+    db.session.commit()
+    auth.login(lead)
+    assert "Import grades" in client.get("/results/import").get_data(as_text=True)
+    response = upload(client, good_file(ada, ben))
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    stored = db.session.scalar(select(Upload))
+    assert (stored.purpose, stored.user_id, stored.filename) == ("grades", lead.id, "grades.csv")
+
+    page = client.get(location).get_data(as_text=True)
+    assert "<dt>Grades to add</dt><dd>2</dd>" in page
+    assert "<dt>Already recorded (skipped)</dt><dd>1</dd>" in page
+    assert "A-level Maths" in page and "Import 2 grades" in page
+    assert f'<form method="post" action="{location}">' in page
+    assert len(grade_rows()) == 1  # nothing written by the preview
+
+    response = client.post(location)
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Import done: 2 grades added, 1 unchanged (already recorded)." in page
+    rows = grade_rows()
+    assert rows[1:] == [
+        (ada.id, "gcse_maths", "final", "8", "higher", date(2026, 8, 20), "imported"),
+        (ben.id, "a_level_maths", "predicted", "B", None, date(2026, 3, 1), "imported"),
+    ]
+    audited = db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.actor_id == lead.id)
+    )
+    assert audited == 3
+    # Confirming the same upload again writes nothing more.
+    again = client.post(location)
+    assert again.status_code == 303
+    assert "already been imported" in client.get(location).get_data(as_text=True)
+    assert len(grade_rows()) == 3
+
+
+def test_any_problem_blocks_the_whole_import(client, auth, import_school):
+    _school, lead, ada, ben, stranger = import_school
+    auth.login(lead)
+    content = good_file(ada, ben) + f"\n{stranger.upn},GCSE Maths,Target,7,,".encode()
+    location = upload(client, content).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert "1 problem found" in page
+    assert "No student with this UPN in this school" in page
+    assert "Nothing will be saved" in page
+    assert f'<form method="post" action="{location}">' not in page  # no import button
+    response = client.post(location)
+    assert response.status_code == 303
+    assert "Nothing was imported: the file has problems" in client.get(location).get_data(
+        as_text=True
+    )
+    assert grade_rows() == []
+
+
+def test_unreadable_file_is_refused_at_upload(client, auth, import_school):
+    _school, lead, _ada, _ben, _stranger = import_school
+    auth.login(lead)
+    response = upload(client, b"x", "grades.xls")
+    assert response.status_code == 200
+    assert (
+        "This is a .xls file. Save it from your spreadsheet as CSV or XLSX."
+        in response.get_data(as_text=True)
+    )
+    assert db.session.scalar(select(func.count()).select_from(Upload)) == 0
+
+
+def test_another_users_upload_is_404(client, auth, import_school):
+    school, lead, ada, ben, _stranger = import_school
+    auth.login(lead)
+    location = upload(client, good_file(ada, ben)).headers["Location"]
+    auth.logout()
+    auth.login(make_user(Role.TEACHER, school))
+    assert client.get(location).status_code == 404
+    assert client.post(location).status_code == 404
+    assert grade_rows() == []
+
+
+@pytest.mark.parametrize(
+    ("role", "status"), [(Role.TEACHER, 200), (Role.ADMIN, 403), (Role.EVALUATOR, 403)]
+)
+def test_who_may_import(client, auth, import_school, role, status):
+    school = import_school[0]
+    auth.login(make_user(role, school if role == Role.TEACHER else None))
+    assert client.get("/results/import").status_code == status
+
+
+# The command line --------------------------------------------------------------------------
+
+
+def write(tmp_path, content: bytes, name: str = "grades.csv"):
+    path = tmp_path / name
+    path.write_bytes(content)
+    return str(path)
+
+
+def test_cli_imports_and_prints_a_summary(runner, import_school, tmp_path):
+    _school, _lead, ada, ben, _stranger = import_school
+    path = write(tmp_path, good_file(ada, ben))
+    result = runner.invoke(args=["grades", "import", path, "--school", "123456"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "3 grades added"
+    rows = grade_rows()
+    assert len(rows) == 3 and {r.source for r in rows} == {"imported"}
+    events = db.session.scalars(select(AuditEvent)).all()
+    assert len(events) == 3 and {e.actor_label for e in events} == {"command line"}
+    again = runner.invoke(args=["grades", "import", path, "--school", "123456"])
+    assert again.stdout.strip() == "0 grades added, 3 unchanged (already recorded)"
+    assert len(grade_rows()) == 3
+
+
+def test_cli_dry_run_writes_nothing(runner, import_school, tmp_path):
+    _school, _lead, ada, ben, _stranger = import_school
+    path = write(tmp_path, good_file(ada, ben))
+    result = runner.invoke(args=["grades", "import", path, "--school", "123456", "--dry-run"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == "Dry run, nothing was written. Would import: 3 grades added"
+    assert grade_rows() == []
+
+
+@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
+def test_cli_prints_each_problem_and_exits_1(runner, import_school, tmp_path, dry_run):
+    _school, _lead, ada, ben, stranger = import_school
+    content = good_file(ada, ben) + f"\n{stranger.upn},GCSE Maths,Target,10,,".encode()
+    path = write(tmp_path, content)
+    result = runner.invoke(args=["grades", "import", path, "--school", "123456", *dry_run])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "row 5, column UPN: No student with this UPN in this school",
+        "row 5, column Grade: Grade 10 is not a GCSE Maths grade (9-1, U)",
+        "Nothing was imported: 2 problems. Fix the file and run the command again.",
+    ]
+    assert result.stdout == ""
+    assert grade_rows() == []
+
+
+def test_cli_unknown_school_and_unreadable_file(runner, import_school, tmp_path):
+    path = write(tmp_path, b"UPN\n", "grades.ods")
+    result = runner.invoke(args=["grades", "import", path, "--school", "999999"])
+    assert result.exit_code == 1 and "No school has URN 999999" in result.output
+    result = runner.invoke(args=["grades", "import", path, "--school", "123456"])
+    assert result.exit_code == 1 and "This is a .ods file" in result.output
+    result = runner.invoke(
+        args=["grades", "import", write(tmp_path, HEADER.encode()), "--school", "123456"]
+    )
+    assert result.exit_code == 1 and "The file has no grade rows." in result.output
+
+
+def test_the_module_lists_its_columns_for_help():
+    assert grades_import.recognised_headers()[0] == ("UPN", ("UPN",), True)

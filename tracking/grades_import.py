@@ -1,0 +1,295 @@
+"""Reading and checking a file of grades (UPN, qualification, kind, grade, tier, date). Pure
+logic, no Flask.
+
+The file is read by the roster import's reader (`app.imports.roster.read_table`: CSV or XLSX,
+header on the first non-blank row, rows numbered as in Excel) and its headers are matched the
+same way, ignoring case, spaces and punctuation. `validate` checks every row and returns the
+clean records and every problem as a `RowError(row, column, message)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from app.imports.roster import (
+    Cell,
+    CellError,
+    RosterTable,
+    RowError,
+    _cell,
+    _is_blank,
+    _text,
+    header_key,
+    parse_date,
+)
+from app.upn import InvalidUPN, normalise_upn
+from tracking import grades
+from tracking.grades import GradeError, GradeKind, Qualification
+
+NO_STUDENT = "No student with this UPN in this school"
+EMPTY = "This cell is empty; a value is required"
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column of the grades file: its key, the name people see, and the headers it has."""
+
+    key: str
+    label: str
+    headers: tuple[str, ...]
+    required: bool = False
+
+
+# In order of preference: when a file has two headers for the same column, the first wins.
+COLUMNS: tuple[Column, ...] = (
+    Column("upn", "UPN", ("UPN",), required=True),
+    Column("qualification", "Qualification", ("Qualification", "Qual", "Subject"), True),
+    Column("kind", "Kind", ("Kind", "Grade Type", "Type"), required=True),
+    Column("grade", "Grade", ("Grade", "Result"), required=True),
+    Column("tier", "Tier", ("Tier",)),
+    Column("date", "Date", ("Date", "Recorded On", "Date Recorded")),
+)
+_KEY_BY_HEADER = {header_key(h): c.key for c in COLUMNS for h in c.headers}
+_RANK = {header_key(h): rank for c in COLUMNS for rank, h in enumerate(c.headers)}
+
+_QUALIFICATION_ALIASES = {
+    Qualification.GCSE_MATHS: ("GCSE", "GCSE Mathematics"),
+    Qualification.L2_FURTHER_MATHS: (
+        "L2 Further Maths",
+        "AQA Level 2 Further Maths",
+        "Level 2 Further Mathematics",
+        "FSMQ Further Maths",
+    ),
+    Qualification.AS_MATHS: ("AS Mathematics", "AS level Maths"),
+    Qualification.AS_FURTHER_MATHS: ("AS Further Mathematics", "AS level Further Maths"),
+    Qualification.A_LEVEL_MATHS: ("A level Mathematics", "A2 Maths", "ALevel Maths"),
+    Qualification.A_LEVEL_FURTHER_MATHS: ("A level Further Mathematics", "A2 Further Maths"),
+    Qualification.CORE_MATHS: ("Core Mathematics", "Level 3 Core Maths"),
+    Qualification.KS3_MATHS: ("KS3", "Key Stage 3 Maths"),
+}
+_QUALIFICATIONS = {
+    header_key(name): q
+    for q in Qualification
+    for name in (q.value, q.label, *_QUALIFICATION_ALIASES[q])
+}
+_KINDS = {
+    header_key(name): k for k in GradeKind for name in (k.value, k.label, f"{k.label} grade")
+} | {header_key("Prediction"): GradeKind.PREDICTED, header_key("Result"): GradeKind.FINAL}
+
+
+def parse_qualification(cell: Cell) -> str:
+    """Return a qualification key from its key or a name people use ("A-level Further Maths",
+    "Level 2 Further Maths", "KS3 Maths"), ignoring case, spaces and punctuation."""
+    text = _text(cell)
+    found = _QUALIFICATIONS.get(header_key(text))
+    if found is None:
+        names = ", ".join(q.label for q in Qualification)
+        raise CellError(f"Unknown qualification '{text}': use one of {names}")
+    return found.value
+
+
+def parse_kind(cell: Cell) -> str:
+    """Return a kind of grade from "target", "working at", "working-at", "predicted", "mock",
+    "final" (or its key), ignoring case, spaces and punctuation."""
+    text = _text(cell)
+    found = _KINDS.get(header_key(text))
+    if found is None:
+        raise CellError(f"Unknown kind '{text}': use target, working at, predicted, mock or final")
+    return found.value
+
+
+def recognised_headers() -> list[tuple[str, tuple[str, ...], bool]]:
+    """Return (label, accepted headers, required) for each column, for help texts."""
+    return [(c.label, c.headers, c.required) for c in COLUMNS]
+
+
+def map_columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Match headers to columns as the roster import does (see roster.map_columns).
+
+    Returns (column key -> index in the row, headers ignored).
+    """
+    chosen: dict[str, int] = {}
+    for index, header in enumerate(headers):
+        folded = header_key(header)
+        key = _KEY_BY_HEADER.get(folded)
+        if key is None:
+            continue
+        current = chosen.get(key)
+        if current is None or _RANK[folded] < _RANK[header_key(headers[current])]:
+            chosen[key] = index
+    used = set(chosen.values())
+    return chosen, [h for i, h in enumerate(headers) if i not in used and h.strip()]
+
+
+@dataclass(frozen=True)
+class GradeRow:
+    """A valid row: the student's id and the checked grade, ready for `record_grade`."""
+
+    row: int
+    upn: str
+    student_id: int
+    qualification: str
+    kind: str
+    grade: str
+    tier: str | None
+    recorded_on: date
+
+    @property
+    def key(self) -> tuple:
+        """What two rows must share to be the same grade of the same student."""
+        return (self.student_id, self.qualification, self.kind, self.recorded_on)
+
+
+@dataclass
+class GradesResult:
+    """Everything `validate` found: clean rows, problems, and the columns it ignored."""
+
+    records: list[GradeRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    columns: dict[str, str] = field(default_factory=dict)
+    row_count: int = 0
+    header_row: int = 1
+
+    @property
+    def missing_columns(self) -> list[str]:
+        """Labels of the required columns the file does not have."""
+        return [c.label for c in COLUMNS if c.required and c.key not in self.columns]
+
+    @property
+    def error_rows(self) -> set[int]:
+        """Row numbers of grade rows with at least one problem."""
+        return {e.row for e in self.errors if e.row != self.header_row}
+
+
+def validate(table: RosterTable, students: Mapping[str, int], today: date) -> GradesResult:
+    """Check every row of `table`.
+
+    `students` maps the UPNs of the importing school's students to their ids: any other UPN,
+    of no student or of another school's, is "No student with this UPN in this school", so
+    the file learns nothing about other schools. An empty Date cell (or no Date column) means
+    `today`; a date in the future is a problem. Two rows giving different grades of the same
+    kind to the same student for the same date are a problem; identical rows count once.
+    """
+    index, ignored = map_columns(table.headers)
+    result = GradesResult(
+        ignored_columns=ignored, row_count=len(table.rows), header_row=table.header_row
+    )
+    result.columns = {key: table.headers[i] for key, i in index.items()}
+    missing = [c for c in COLUMNS if c.required and c.key not in index]
+    for column in missing:
+        accepted = ", ".join(column.headers)
+        result.errors.append(
+            RowError(
+                table.header_row,
+                column.label,
+                f"Required column is missing (headers accepted: {accepted})",
+            )
+        )
+    if missing:
+        return result
+
+    seen: dict[tuple, GradeRow] = {}
+    for number, cells in table.rows:
+        record, problems = _check_row(number, cells, index, result.columns, students, today)
+        if record is not None:
+            earlier = seen.get(record.key)
+            if earlier is None:
+                seen[record.key] = record
+            elif (earlier.grade, earlier.tier) != (record.grade, record.tier):
+                problems.append(
+                    RowError(
+                        number,
+                        result.columns["grade"],
+                        f"Row {earlier.row} gives this student a different "
+                        f"{GradeKind(record.kind).label.lower()} grade for the same date",
+                    )
+                )
+            else:
+                continue  # the same grade twice: import it once
+        if problems:
+            result.errors.extend(problems)
+        elif record is not None:
+            result.records.append(record)
+    return result
+
+
+def _check_row(
+    number: int,
+    cells: list[Cell],
+    index: dict[str, int],
+    headers: dict[str, str],
+    students: Mapping[str, int],
+    today: date,
+) -> tuple[GradeRow | None, list[RowError]]:
+    """Check one row; return its record (None if anything is wrong) and its problems."""
+    problems: list[RowError] = []
+
+    def problem(key: str, message: str) -> None:
+        problems.append(RowError(number, headers[key], message))
+
+    def required(key: str) -> Cell | None:
+        cell = _cell(cells, index[key])
+        if _is_blank(cell):
+            problem(key, EMPTY)
+            return None
+        return cell
+
+    student_id = None
+    upn = _text(_cell(cells, index["upn"]))
+    if not upn:
+        problem("upn", EMPTY)
+    else:
+        try:
+            upn = normalise_upn(upn)
+        except InvalidUPN as error:
+            problem("upn", str(error))
+        else:
+            student_id = students.get(upn)
+            if student_id is None:
+                problem("upn", NO_STUDENT)
+
+    qualification = kind = None
+    cell = required("qualification")
+    if cell is not None:
+        try:
+            qualification = parse_qualification(cell)
+        except CellError as error:
+            problem("qualification", str(error))
+    cell = required("kind")
+    if cell is not None:
+        try:
+            kind = parse_kind(cell)
+        except CellError as error:
+            problem("kind", str(error))
+
+    tier = grade = None
+    tier_ok = True
+    if qualification and kind:
+        raw_tier = _text(_cell(cells, index["tier"])) if "tier" in index else ""
+        try:
+            tier = grades.validate_tier(qualification, raw_tier, kind)
+        except GradeError as error:
+            tier_ok = False
+            column = headers["tier"] if "tier" in index else "Tier"
+            problems.append(RowError(number, column, str(error)))
+    cell = required("grade")
+    if cell is not None and qualification and tier_ok:
+        try:
+            grade = grades.validate_grade(qualification, _text(cell), tier, kind)
+        except GradeError as error:
+            problem("grade", str(error))
+
+    recorded_on = today
+    if "date" in index:
+        try:
+            recorded_on = parse_date(_cell(cells, index["date"]), today) or today
+        except CellError as error:
+            problem("date", str(error))
+
+    if problems or student_id is None or grade is None:
+        return None, problems
+    record = GradeRow(number, upn, student_id, qualification, kind, grade, tier, recorded_on)
+    return record, problems

@@ -1,0 +1,120 @@
+"""The results-day grid: what a grid is for, and when a typed cell changes nothing. Pure logic,
+no Flask.
+
+A grid is one group of students against one qualification and kind of grade, with the tier
+(GCSE Maths) and the date (and optional term) every grade typed into it is for. `parse_choice`
+checks the choice as it comes from a form or a query string; `is_unchanged` tells whether a
+typed grade would only repeat the student's current record, so saving it twice adds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from tracking import grades
+from tracking.grades import GradeEntry, GradeError
+
+TERM_MAX = 30
+
+
+@dataclass(frozen=True)
+class GridChoice:
+    """What every cell of a grid records: qualification, kind, tier, date and term."""
+
+    qualification: str
+    kind: str
+    tier: str | None
+    recorded_on: date
+    term: str | None = None
+
+    @property
+    def label(self) -> str:
+        """A heading for the grid, e.g. "GCSE Maths, Mock (higher tier), 20/08/2026"."""
+        text = f"{grades.Qualification(self.qualification).label}, "
+        text += grades.GradeKind(self.kind).label
+        if self.tier:
+            text += f" ({self.tier} tier)"
+        text += f", {self.recorded_on:%d/%m/%Y}"
+        if self.term:
+            text += f" ({self.term})"
+        return text
+
+    def params(self) -> dict[str, str]:
+        """The choice as query-string or form values, the inverse of `parse_choice`."""
+        return {
+            "qualification": self.qualification,
+            "kind": self.kind,
+            "tier": self.tier or "",
+            "date": self.recorded_on.isoformat(),
+            "term": self.term or "",
+        }
+
+
+def parse_date(text: str | None) -> date:
+    """Return a date from yyyy-mm-dd (what a date input sends) or dd/mm/yyyy.
+
+    Raises GradeError when the text is empty or not a date.
+    """
+    text = (text or "").strip()
+    if not text:
+        raise GradeError("Enter the date the grades are for")
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise GradeError(f"Date must be yyyy-mm-dd or dd/mm/yyyy, not '{text}'")
+
+
+def parse_choice(values: Mapping[str, str], today: date) -> tuple[GridChoice | None, dict]:
+    """Check a grid choice from form or query values (qualification, kind, tier, date, term).
+
+    Returns (choice, {}) when it is valid, else (None, {field name: message}) with a message
+    for every field that is wrong. The date defaults to `today` when the key is absent (not
+    when it is present and empty). A tier is required for a GCSE Maths mock or final grade.
+    """
+    errors: dict[str, str] = {}
+    qualification = kind = tier = None
+    try:
+        qualification = grades.parse_qualification(values.get("qualification") or "").value
+    except GradeError:
+        errors["qualification"] = "Choose a qualification"
+    try:
+        kind = grades.parse_kind(values.get("kind") or "").value
+    except GradeError:
+        errors["kind"] = "Choose the kind of grade"
+    if qualification and kind:
+        try:
+            tier = grades.validate_tier(qualification, values.get("tier"), kind)
+        except GradeError as error:
+            errors["tier"] = str(error)
+    recorded_on = today
+    if "date" in values:
+        try:
+            recorded_on = parse_date(values.get("date"))
+        except GradeError as error:
+            errors["date"] = str(error)
+    term = (values.get("term") or "").strip() or None
+    if term and len(term) > TERM_MAX:
+        errors["term"] = f"Term: at most {TERM_MAX} characters"
+    if errors:
+        return None, errors
+    return GridChoice(qualification, kind, tier, recorded_on, term), {}
+
+
+def normalise_typed(text: str | None) -> str:
+    """Return a typed cell as it is compared and saved: no spaces, upper case ("a*" -> "A*")."""
+    return "".join((text or "").split()).upper()
+
+
+def is_unchanged(current: GradeEntry | None, grade: str, choice: GridChoice) -> bool:
+    """True when `grade` (already normalised) for `choice` repeats the current record: same
+    grade, tier and date. Saving it again would only add a duplicate row of history."""
+    return (
+        current is not None
+        and current.grade == grade
+        and current.tier == choice.tier
+        and current.recorded_on == choice.recorded_on
+    )
