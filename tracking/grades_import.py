@@ -13,15 +13,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from app.imports import roster
 from app.imports.roster import (
     Cell,
     CellError,
+    Column,
     RosterTable,
     RowError,
-    _cell,
-    _is_blank,
-    _text,
+    cell_at,
+    cell_text,
     header_key,
+    is_blank,
     parse_date,
 )
 from app.upn import InvalidUPN, normalise_upn
@@ -30,16 +32,6 @@ from tracking.grades import GradeError, GradeKind, Qualification
 
 NO_STUDENT = "No student with this UPN in this school"
 EMPTY = "This cell is empty; a value is required"
-
-
-@dataclass(frozen=True)
-class Column:
-    """A column of the grades file: its key, the name people see, and the headers it has."""
-
-    key: str
-    label: str
-    headers: tuple[str, ...]
-    required: bool = False
 
 
 # In order of preference: when a file has two headers for the same column, the first wins.
@@ -51,8 +43,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("tier", "Tier", ("Tier",)),
     Column("date", "Date", ("Date", "Recorded On", "Date Recorded")),
 )
-_KEY_BY_HEADER = {header_key(h): c.key for c in COLUMNS for h in c.headers}
-_RANK = {header_key(h): rank for c in COLUMNS for rank, h in enumerate(c.headers)}
 
 _QUALIFICATION_ALIASES = {
     Qualification.GCSE_MATHS: ("GCSE", "GCSE Mathematics"),
@@ -82,7 +72,7 @@ _KINDS = {
 def parse_qualification(cell: Cell) -> str:
     """Return a qualification key from its key or a name people use ("A-level Further Maths",
     "Level 2 Further Maths", "KS3 Maths"), ignoring case, spaces and punctuation."""
-    text = _text(cell)
+    text = cell_text(cell)
     found = _QUALIFICATIONS.get(header_key(text))
     if found is None:
         names = ", ".join(q.label for q in Qualification)
@@ -93,7 +83,7 @@ def parse_qualification(cell: Cell) -> str:
 def parse_kind(cell: Cell) -> str:
     """Return a kind of grade from "target", "working at", "working-at", "predicted", "mock",
     "final" (or its key), ignoring case, spaces and punctuation."""
-    text = _text(cell)
+    text = cell_text(cell)
     found = _KINDS.get(header_key(text))
     if found is None:
         raise CellError(f"Unknown kind '{text}': use target, working at, predicted, mock or final")
@@ -102,25 +92,12 @@ def parse_kind(cell: Cell) -> str:
 
 def recognised_headers() -> list[tuple[str, tuple[str, ...], bool]]:
     """Return (label, accepted headers, required) for each column, for help texts."""
-    return [(c.label, c.headers, c.required) for c in COLUMNS]
+    return roster.recognised_headers(COLUMNS)
 
 
 def map_columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Match headers to columns as the roster import does (see roster.map_columns).
-
-    Returns (column key -> index in the row, headers ignored).
-    """
-    chosen: dict[str, int] = {}
-    for index, header in enumerate(headers):
-        folded = header_key(header)
-        key = _KEY_BY_HEADER.get(folded)
-        if key is None:
-            continue
-        current = chosen.get(key)
-        if current is None or _RANK[folded] < _RANK[header_key(headers[current])]:
-            chosen[key] = index
-    used = set(chosen.values())
-    return chosen, [h for i, h in enumerate(headers) if i not in used and h.strip()]
+    """Match headers to the grade columns as the roster import does (roster.map_columns)."""
+    return roster.map_columns(headers, COLUMNS)
 
 
 @dataclass(frozen=True)
@@ -231,14 +208,14 @@ def _check_row(
         problems.append(RowError(number, headers[key], message))
 
     def required(key: str) -> Cell | None:
-        cell = _cell(cells, index[key])
-        if _is_blank(cell):
+        cell = cell_at(cells, index[key])
+        if is_blank(cell):
             problem(key, EMPTY)
             return None
         return cell
 
     student_id = None
-    upn = _text(_cell(cells, index["upn"]))
+    upn = cell_text(cell_at(cells, index["upn"]))
     if not upn:
         problem("upn", EMPTY)
     else:
@@ -268,7 +245,7 @@ def _check_row(
     tier = grade = None
     tier_ok = True
     if qualification and kind:
-        raw_tier = _text(_cell(cells, index["tier"])) if "tier" in index else ""
+        raw_tier = cell_text(cell_at(cells, index["tier"])) if "tier" in index else ""
         try:
             tier = grades.validate_tier(qualification, raw_tier, kind)
         except GradeError as error:
@@ -278,14 +255,14 @@ def _check_row(
     cell = required("grade")
     if cell is not None and qualification and tier_ok:
         try:
-            grade = grades.validate_grade(qualification, _text(cell), tier, kind)
+            grade = grades.validate_grade(qualification, cell_text(cell), tier, kind)
         except GradeError as error:
             problem("grade", str(error))
 
     recorded_on = today
     if "date" in index:
         try:
-            recorded_on = parse_date(_cell(cells, index["date"]), today) or today
+            recorded_on = parse_date(cell_at(cells, index["date"]), today) or today
         except CellError as error:
             problem("date", str(error))
 

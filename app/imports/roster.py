@@ -72,13 +72,11 @@ def header_key(text: str) -> str:
     return re.sub(r"[^0-9a-z]", "", str(text).casefold())
 
 
-_KEY_BY_HEADER = {header_key(h): c.key for c in COLUMNS for h in c.headers}
-_RANK = {header_key(h): rank for c in COLUMNS for rank, h in enumerate(c.headers)}
-
-
-def recognised_headers() -> list[tuple[str, tuple[str, ...], bool]]:
+def recognised_headers(
+    columns: tuple[Column, ...] = COLUMNS,
+) -> list[tuple[str, tuple[str, ...], bool]]:
     """Return (label, accepted headers, required) for each column, for help texts."""
-    return [(c.label, c.headers, c.required) for c in COLUMNS]
+    return [(c.label, c.headers, c.required) for c in columns]
 
 
 @dataclass
@@ -169,10 +167,10 @@ def _table(rows: Iterable[list[Cell]]) -> RosterTable:
     header_row = 0
     data: list[tuple[int, list[Cell]]] = []
     for number, cells in enumerate(rows, start=1):
-        if all(_is_blank(c) for c in cells):
+        if all(is_blank(c) for c in cells):
             continue
         if headers is None:
-            headers = [_text(c) for c in cells]
+            headers = [cell_text(c) for c in cells]
             header_row = number
         else:
             data.append((number, list(cells)))
@@ -230,11 +228,11 @@ def _xlsx_rows(content: bytes) -> list[list[Cell]]:
 # Cells -----------------------------------------------------------------------------------
 
 
-def _is_blank(cell: Cell) -> bool:
+def is_blank(cell: Cell) -> bool:
     return cell is None or (isinstance(cell, str) and not cell.strip())
 
 
-def _text(cell: Cell) -> str:
+def cell_text(cell: Cell) -> str:
     """Return a cell as trimmed text; whole numbers from spreadsheets lose their '.0'."""
     if cell is None:
         return ""
@@ -257,12 +255,12 @@ def parse_flag(cell: Cell) -> bool:
     """Return a Yes/No flag: Y/N, Yes/No, T/F, True/False, 1/0; empty is No."""
     if isinstance(cell, bool):
         return cell
-    text = _text(cell).casefold()
+    text = cell_text(cell).casefold()
     if not text or text in _FALSE:
         return False
     if text in _TRUE:
         return True
-    raise CellError(f"Use Y or N (or Yes/No, True/False, 1/0), not '{_text(cell)}'")
+    raise CellError(f"Use Y or N (or Yes/No, True/False, 1/0), not '{cell_text(cell)}'")
 
 
 def parse_sen(cell: Cell) -> bool | None:
@@ -270,19 +268,19 @@ def parse_sen(cell: Cell) -> bool | None:
     MIS codes N (no SEN), K (SEN support) and E (EHC plan)."""
     if isinstance(cell, bool):
         return cell
-    text = _text(cell).casefold()
+    text = cell_text(cell).casefold()
     if not text:
         return None
     if text in _SEN_YES or text in _TRUE:
         return True
     if text in _FALSE:
         return False
-    raise CellError(f"Use N, K or E (or Yes/No), not '{_text(cell)}'")
+    raise CellError(f"Use N, K or E (or Yes/No), not '{cell_text(cell)}'")
 
 
 def parse_year_group(cell: Cell) -> int:
     """Return a year group 7-13 from 8, Y8, Year 8 (any case); raise CellError otherwise."""
-    text = _text(cell)
+    text = cell_text(cell)
     match = _YEAR.match(text)
     if not match:
         raise CellError(f"Unknown year group '{text}': use a year from 7 to 13, such as 8 or Y8")
@@ -294,7 +292,7 @@ def parse_year_group(cell: Cell) -> int:
 
 def parse_ks2(cell: Cell) -> int | None:
     """Return a KS2 maths scaled score 80-120, or None when empty (no tests in 2020, 2021)."""
-    text = _text(cell)
+    text = cell_text(cell)
     if not text:
         return None
     if not _INTEGER.match(text):
@@ -312,7 +310,7 @@ def parse_date(cell: Cell, today: date) -> date | None:
     elif isinstance(cell, date):
         value = cell
     else:
-        text = _text(cell)
+        text = cell_text(cell)
         if not text:
             return None
         value = None
@@ -330,7 +328,7 @@ def parse_date(cell: Cell, today: date) -> date | None:
 
 
 def _name(cell: Cell, required: bool) -> str | None:
-    text = _text(cell)
+    text = cell_text(cell)
     if not text:
         if required:
             raise CellError("This cell is empty; a value is required")
@@ -343,20 +341,24 @@ def _name(cell: Cell, required: bool) -> str | None:
 # Checking --------------------------------------------------------------------------------
 
 
-def map_columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Match headers to columns ignoring case, spaces, underscores and punctuation.
+def map_columns(
+    headers: list[str], columns: tuple[Column, ...] = COLUMNS
+) -> tuple[dict[str, int], list[str]]:
+    """Match headers to `columns` ignoring case, spaces, underscores and punctuation.
 
     Returns (column key -> index in the row, headers ignored). When two headers give the
-    same column the preferred one is used and the other is ignored.
+    same column the one listed first in that column's headers is used, the other ignored.
     """
+    key_by_header = {header_key(h): c.key for c in columns for h in c.headers}
+    rank = {header_key(h): n for c in columns for n, h in enumerate(c.headers)}
     chosen: dict[str, int] = {}
     for index, header in enumerate(headers):
         folded = header_key(header)
-        key = _KEY_BY_HEADER.get(folded)
+        key = key_by_header.get(folded)
         if key is None:
             continue
         current = chosen.get(key)
-        if current is None or _RANK[folded] < _RANK[header_key(headers[current])]:
+        if current is None or rank[folded] < rank[header_key(headers[current])]:
             chosen[key] = index
     used = set(chosen.values())
     ignored = [h for i, h in enumerate(headers) if i not in used and h.strip()]
@@ -371,13 +373,13 @@ def file_upns(table: RosterTable) -> set[str]:
     found = set()
     for _number, cells in table.rows:
         try:
-            found.add(normalise_upn(_text(_cell(cells, index["upn"]))))
+            found.add(normalise_upn(cell_text(cell_at(cells, index["upn"]))))
         except InvalidUPN:
             continue
     return found
 
 
-def _cell(cells: list[Cell], index: int) -> Cell:
+def cell_at(cells: list[Cell], index: int) -> Cell:
     return cells[index] if index < len(cells) else None
 
 
@@ -455,7 +457,7 @@ def _check_row(
     def problem(key: str, message: str) -> None:
         problems.append(RowError(number, headers[key], message))
 
-    raw_upn = _text(_cell(cells, index["upn"]))
+    raw_upn = cell_text(cell_at(cells, index["upn"]))
     try:
         upn = normalise_upn(raw_upn)
         data["upn"] = upn
@@ -465,14 +467,14 @@ def _check_row(
     for key in ("first_name", "last_name", "preferred_name"):
         if key in index:
             try:
-                value = _name(_cell(cells, index[key]), required=key != "preferred_name")
+                value = _name(cell_at(cells, index[key]), required=key != "preferred_name")
                 data[key] = value
             except CellError as error:
                 problem(key, str(error))
 
     year_group = 0
-    cell = _cell(cells, index["year"])
-    if _is_blank(cell):
+    cell = cell_at(cells, index["year"])
+    if is_blank(cell):
         problem("year", "This cell is empty; a value is required")
     else:
         try:
@@ -492,14 +494,14 @@ def _check_row(
     for key, parse in parsers.items():
         if key in index:
             try:
-                data[key] = parse(_cell(cells, index[key]))
+                data[key] = parse(cell_at(cells, index[key]))
             except CellError as error:
                 problem(key, str(error))
 
     group = None
     if "group" in index:
         try:
-            group = _name(_cell(cells, index["group"]), required=False)
+            group = _name(cell_at(cells, index["group"]), required=False)
         except CellError as error:
             problem("group", str(error))
 
