@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
 
 import click
@@ -20,15 +20,15 @@ from flask.cli import AppGroup
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from sqlalchemy import delete, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app.access import group_or_404, groups_for, roles_required, student_or_404
 from app.extensions import db
-from app.imports import roster
+from app.imports import roster, uploads
 from app.imports.forms import ConfirmForm
 from app.imports.roster import RosterFileError, RowError
-from app.models import Group, GroupMember, Role, School, Student, Upload, User, utcnow
+from app.models import Group, GroupMember, Role, School, Student, User
 from app.web import render, see_other
 from tracking import grades, grades_import, grid, services
 from tracking.grades import GradeEntry, GradeError
@@ -41,7 +41,6 @@ grid_staff_required = roles_required(Role.ADMIN, Role.LEAD, Role.TEACHER)
 import_staff_required = roles_required(Role.LEAD, Role.TEACHER)
 
 GRADES_PURPOSE = "grades"
-UPLOAD_LIFETIME = timedelta(days=1)
 PROBLEMS_SHOWN = 500
 SAMPLE_SIZE = 10
 _CHUNK = 5000  # keep each IN (...) list well inside every database's parameter limit
@@ -259,26 +258,6 @@ def apply_grades(actor: User | None, plan: GradesPlan) -> int:
     return len(plan.new)
 
 
-def store_upload(user: User, filename: str, content: bytes) -> Upload:
-    """Keep an uploaded grades file until it is confirmed; delete grades uploads more than a
-    day old, as the roster import does with its own."""
-    db.session.execute(
-        delete(Upload).where(
-            Upload.purpose == GRADES_PURPOSE, Upload.created_at < utcnow() - UPLOAD_LIFETIME
-        )
-    )
-    upload = Upload(
-        school_id=user.school_id,
-        user_id=user.id,
-        purpose=GRADES_PURPOSE,
-        filename=(filename or "grades")[-255:],
-        content=content,
-    )
-    db.session.add(upload)
-    db.session.flush()
-    return upload
-
-
 # Views: the grid ---------------------------------------------------------------------------
 
 
@@ -411,18 +390,6 @@ def _school() -> School:
     return current_user.school
 
 
-def _upload_or_404(upload_id: int) -> Upload:
-    """Return the user's own grades upload; anyone else's is a 404."""
-    return db.first_or_404(
-        select(Upload).where(
-            Upload.id == upload_id,
-            Upload.purpose == GRADES_PURPOSE,
-            Upload.school_id == current_user.school_id,
-            Upload.user_id == current_user.id,
-        )
-    )
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @import_staff_required
 def import_upload():
@@ -436,7 +403,9 @@ def import_upload():
         except RosterFileError as error:
             form.grades.errors.append(str(error))
         else:
-            stored = store_upload(current_user, file.filename or "", content)
+            stored = uploads.store_upload(
+                current_user, GRADES_PURPOSE, file.filename or "", content
+            )
             db.session.commit()
             return see_other(url_for("results.import_preview", upload_id=stored.id))
     return render(
@@ -451,7 +420,7 @@ def import_upload():
 @import_staff_required
 def import_preview(upload_id: int):
     school = _school()
-    upload = _upload_or_404(upload_id)
+    upload = uploads.upload_or_404(current_user, GRADES_PURPOSE, upload_id)
     plan, file_error = None, None
     if upload.applied_at is None:
         try:
@@ -473,12 +442,12 @@ def import_preview(upload_id: int):
 @import_staff_required
 def import_confirm(upload_id: int):
     school = _school()
-    upload = _upload_or_404(upload_id)
+    upload = uploads.upload_or_404(current_user, GRADES_PURPOSE, upload_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     back = url_for("results.import_preview", upload_id=upload.id)
     if upload.applied_at is not None:
-        flash("This file has already been imported. Upload it again to import it again.", "error")
+        flash(uploads.ALREADY_IMPORTED, "error")
         return see_other(back)
     try:
         plan = preview_grades(school, upload.content, upload.filename)
@@ -489,14 +458,9 @@ def import_confirm(upload_id: int):
         flash("Nothing was imported: the file has problems. Fix them and upload it again.", "error")
         return see_other(back)
     # Claim the upload first: of two confirmations sent at once, only one applies it.
-    claimed = db.session.execute(
-        update(Upload)
-        .where(Upload.id == upload.id, Upload.applied_at.is_(None))
-        .values(applied_at=utcnow())
-    ).rowcount
-    if not claimed:
+    if not uploads.claim(upload):
         db.session.rollback()
-        flash("This file has already been imported. Upload it again to import it again.", "error")
+        flash(uploads.ALREADY_IMPORTED, "error")
         return see_other(back)
     apply_grades(current_user, plan)
     upload.note = plan.summary()

@@ -2,16 +2,15 @@
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.access import roles_required
 from app.extensions import db
-from app.imports import roster, services
+from app.imports import roster, services, uploads
 from app.imports.forms import ConfirmForm, UploadForm
 from app.imports.roster import RosterFileError
-from app.models import Role, School, Upload, utcnow
+from app.models import Role, School
 from app.web import render, see_other
 
 bp = Blueprint("imports", __name__, url_prefix="/students/import")
@@ -26,18 +25,6 @@ def _school() -> School:
     if current_user.school_id is None:
         abort(403)
     return current_user.school
-
-
-def _upload_or_404(upload_id: int) -> Upload:
-    """Return the lead's own roster upload; another school's or user's is a 404."""
-    return db.first_or_404(
-        select(Upload).where(
-            Upload.id == upload_id,
-            Upload.purpose == services.ROSTER_PURPOSE,
-            Upload.school_id == current_user.school_id,
-            Upload.user_id == current_user.id,
-        )
-    )
 
 
 def _upload_page(form: UploadForm, status: int = 200):
@@ -59,7 +46,9 @@ def upload():
         except RosterFileError as error:
             form.roster.errors.append(str(error))
         else:
-            stored = services.store_upload(current_user, file.filename or "", content)
+            stored = uploads.store_upload(
+                current_user, services.ROSTER_PURPOSE, file.filename or "", content
+            )
             db.session.commit()
             return see_other(url_for("imports.preview", upload_id=stored.id))
     return _upload_page(form)
@@ -77,7 +66,7 @@ def too_large(_error):
 @lead_required
 def preview(upload_id: int):
     school = _school()
-    upload = _upload_or_404(upload_id)
+    upload = uploads.upload_or_404(current_user, services.ROSTER_PURPOSE, upload_id)
     plan, file_error = None, None
     if upload.applied_at is None:
         try:
@@ -99,14 +88,14 @@ def preview(upload_id: int):
 @lead_required
 def confirm(upload_id: int):
     school = _school()
-    upload = _upload_or_404(upload_id)
+    upload = uploads.upload_or_404(current_user, services.ROSTER_PURPOSE, upload_id)
     form = ConfirmForm()
     mode = request.form.get("mode")
     if not form.validate_on_submit() or mode not in ("all", "valid"):
         abort(400)
     back = url_for("imports.preview", upload_id=upload.id)
     if upload.applied_at is not None:
-        flash("This file has already been imported. Upload it again to import it again.", "error")
+        flash(uploads.ALREADY_IMPORTED, "error")
         return see_other(back)
     try:
         plan = services.preview(school, upload.content, upload.filename)
@@ -121,14 +110,9 @@ def confirm(upload_id: int):
         )
         return see_other(back)
     # Claim the upload first: of two confirmations sent at once, only one applies it.
-    claimed = db.session.execute(
-        update(Upload)
-        .where(Upload.id == upload.id, Upload.applied_at.is_(None))
-        .values(applied_at=utcnow())
-    ).rowcount
-    if not claimed:
+    if not uploads.claim(upload):
         db.session.rollback()
-        flash("This file has already been imported. Upload it again to import it again.", "error")
+        flash(uploads.ALREADY_IMPORTED, "error")
         return see_other(back)
     try:
         summary = services.apply(current_user, school, plan, valid_only=mode == "valid")

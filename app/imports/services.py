@@ -8,20 +8,19 @@ never commit; the caller (a view or a command) commits once.
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from app import academic, audit
 from app.extensions import db
 from app.groups.services import add_members, create_group
 from app.imports import roster
 from app.imports.roster import RosterRecord, RosterResult
-from app.models import Group, GroupKind, GroupMember, School, Student, Upload, User, fold, utcnow
+from app.models import Group, GroupKind, GroupMember, School, Student, User, fold
 from app.students.services import create_student, update_student
 
 ROSTER_PURPOSE = "roster"
-UPLOAD_LIFETIME = timedelta(days=1)
 # Keep each IN (...) list well inside every database's limit on bound parameters.
 _CHUNK = 5000
 
@@ -267,22 +266,3 @@ def apply(actor: User | None, school: School, plan: ImportPlan, valid_only: bool
     )
     db.session.flush()
     return summary
-
-
-def store_upload(user: User, filename: str, content: bytes) -> Upload:
-    """Keep an uploaded roster file until it is confirmed; delete roster uploads more than
-    a day old, applied or not, so files of children's data do not pile up."""
-    cutoff = utcnow() - UPLOAD_LIFETIME
-    db.session.execute(
-        delete(Upload).where(Upload.purpose == ROSTER_PURPOSE, Upload.created_at < cutoff)
-    )
-    upload = Upload(
-        school_id=user.school_id,
-        user_id=user.id,
-        purpose=ROSTER_PURPOSE,
-        filename=(filename or "roster")[-255:],
-        content=content,
-    )
-    db.session.add(upload)
-    db.session.flush()
-    return upload

@@ -1,0 +1,54 @@
+"""Files uploaded for an import (roster, grades, ...), kept between the preview and the
+confirmation so that any app process can serve either step."""
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+
+from app.extensions import db
+from app.models import Upload, User, utcnow
+
+LIFETIME = timedelta(days=1)
+ALREADY_IMPORTED = "This file has already been imported. Upload it again to import it again."
+
+
+def store_upload(user: User, purpose: str, filename: str, content: bytes) -> Upload:
+    """Keep an uploaded file of `user`'s school until it is confirmed. Uploads of the same
+    purpose more than a day old, applied or not, are deleted so files of children's data do
+    not pile up. Flushes; never commits."""
+    db.session.execute(
+        delete(Upload).where(Upload.purpose == purpose, Upload.created_at < utcnow() - LIFETIME)
+    )
+    upload = Upload(
+        school_id=user.school_id,
+        user_id=user.id,
+        purpose=purpose,
+        filename=(filename or purpose)[-255:],
+        content=content,
+    )
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def upload_or_404(user: User, purpose: str, upload_id: int) -> Upload:
+    """Return `user`'s own upload of this purpose; anyone else's is a 404."""
+    return db.first_or_404(
+        select(Upload).where(
+            Upload.id == upload_id,
+            Upload.purpose == purpose,
+            Upload.school_id == user.school_id,
+            Upload.user_id == user.id,
+        )
+    )
+
+
+def claim(upload: Upload) -> bool:
+    """Mark the upload applied unless it already is; of two confirmations sent at once only
+    one gets True, so a file is never applied twice."""
+    claimed = db.session.execute(
+        update(Upload)
+        .where(Upload.id == upload.id, Upload.applied_at.is_(None))
+        .values(applied_at=utcnow())
+    ).rowcount
+    return bool(claimed)
