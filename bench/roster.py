@@ -9,19 +9,11 @@ ratio to the median of a trivial route (/healthz) measured in the same run, so t
 can be compared across noisy machines.
 """
 
-import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import common  # noqa: E402,I001 (first: it puts the project on sys.path)
 
-from flask_migrate import upgrade  # noqa: E402
-
-from app import create_app  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Group, GroupMember, Role, Student  # noqa: E402
 from tests.factories import PASSWORD, make_school, make_student, make_user  # noqa: E402
@@ -47,21 +39,11 @@ def seed(students: int) -> str:
     return lead.email
 
 
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[-1]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=2000)
-    parser.add_argument("--repeat", type=int, default=30)
-    args = parser.parse_args()
+    args = common.arguments(__doc__, students=2000, repeat=30)
 
-    tmp = tempfile.mkdtemp()
-    uri = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "WTF_CSRF_ENABLED": False})
+    app, uri = common.migrated_app()
     with app.app_context():
-        upgrade()
         start = time.perf_counter()
         email = seed(args.students)
         print(f"seeded {args.students} students in {time.perf_counter() - start:.1f} s ({uri})")
@@ -94,7 +76,7 @@ def main() -> None:
             assert response.status_code == 200, (url, response.status_code)
         median = statistics.median(samples)
         floor = floor or median
-        print(f"{label:<34} {median:>10.2f} {p95(samples):>8.2f} {median / floor:>8.1f}")
+        print(f"{label:<34} {median:>10.2f} {common.p95(samples):>8.2f} {median / floor:>8.1f}")
 
 
 if __name__ == "__main__":

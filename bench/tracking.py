@@ -10,22 +10,15 @@ to the median of a trivial route (/healthz) measured in the same run, so the fig
 compared across noisy machines.
 """
 
-import argparse
-import os
 import random
 import statistics
-import sys
-import tempfile
 import time
 from datetime import date, datetime, timedelta
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
-from flask_migrate import upgrade  # noqa: E402
+import common  # noqa: E402,I001 (first: it puts the project on sys.path)
 from sqlalchemy import insert, select  # noqa: E402
 
-from app import academic, create_app  # noqa: E402
+from app import academic  # noqa: E402
 from app.extensions import db  # noqa: E402
 from app.models import Group, GroupMember, Role, Student  # noqa: E402
 from app.upn import make_upn  # noqa: E402
@@ -200,21 +193,11 @@ def seed(students: int) -> tuple[str, list[int]]:
     return lead.email, ids
 
 
-def p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20)[-1]
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=5000)
-    parser.add_argument("--repeat", type=int, default=30)
-    args = parser.parse_args()
+    args = common.arguments(__doc__, students=5000, repeat=30)
 
-    tmp = tempfile.mkdtemp()
-    uri = os.environ.get("DATABASE_URL") or f"sqlite:///{tmp}/bench.sqlite"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": uri, "WTF_CSRF_ENABLED": False})
+    app, uri = common.migrated_app()
     with app.app_context():
-        upgrade()
         start = time.perf_counter()
         email, ids = seed(args.students)
         rows = sum(
@@ -250,7 +233,7 @@ def main() -> None:
         samples = timed(url)
         median = statistics.median(samples)
         print(
-            f"{label:<44} median {median:7.1f} ms  p95 {p95(samples):7.1f} ms  "
+            f"{label:<44} median {median:7.1f} ms  p95 {common.p95(samples):7.1f} ms  "
             f"ratio {median / floor:6.1f}x"
         )
     # Results day: saving one grade from the grid, for a random student of this large cohort.
@@ -277,7 +260,7 @@ def main() -> None:
     median = statistics.median(samples)
     print(
         f"{'results-day grid: save one cell':<44} median {median:7.1f} ms  "
-        f"p95 {p95(samples):7.1f} ms  ratio {median / floor:6.1f}x"
+        f"p95 {common.p95(samples):7.1f} ms  ratio {median / floor:6.1f}x"
     )
     with app.app_context():
         for label, run in (
