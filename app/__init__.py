@@ -48,9 +48,10 @@ def create_app(config: dict | None = None) -> Flask:
     # The one place the shell names the areas; they add to it through app.areas.
     import surveys
     import tracking
+    import tracking.profiles
     import tracking.results
 
-    for area in (surveys, tracking, tracking.results):
+    for area in (surveys, tracking, tracking.results, tracking.profiles):
         area.init_app(app)
 
     from app.templating import init_app as init_templating

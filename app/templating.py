@@ -19,6 +19,7 @@ def _nav_items() -> list[tuple[str, str]]:
         items.append(("surveys.index", "Surveys"))
         items += [("tracking.interventions", "Support"), ("tracking.attention", "Needs attention")]
         items.append(("results.grid_index", "Results day"))
+        items.append(("profiles.exports", "Profiles"))
     if current_user.role == Role.LEAD:
         items.append(("imports.upload", "Import"))
     if current_user.role in (Role.ADMIN, Role.LEAD):

@@ -1,0 +1,134 @@
+"""Rendering HTML to PDF with WeasyPrint, fetching nothing but the app's own static files.
+
+Kept free of Flask and the database so that worker processes of a bulk export import only
+this module: the web process renders the HTML, a worker turns it into a PDF."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import unicodedata
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+STATIC_ROOT = Path(__file__).resolve().parents[2] / "app" / "static"
+CHART_CSS = STATIC_ROOT / "profiles" / "chart.css"
+
+
+class FetchRefused(ValueError):
+    """Raised for any URL outside the app's static files (WeasyPrint then skips it)."""
+
+
+def static_url(filename: str, root: Path = STATIC_ROOT) -> str:
+    """Return the file: URL of a static file, as the PDF templates link to it."""
+    return (root / filename).resolve().as_uri()
+
+
+def _make_fetcher(root: Path):
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        """Serve file: URLs under `root` and refuse everything else: no network, no other
+        file, no data: URL smuggled in."""
+
+        def fetch(self, url, headers=None):
+            path = resolve_static(url, root)
+            mime = {
+                ".css": "text/css",
+                ".svg": "image/svg+xml",
+                ".png": "image/png",
+                ".woff2": "font/woff2",
+                ".ttf": "font/ttf",
+                ".otf": "font/otf",
+            }.get(path.suffix.lower(), "application/octet-stream")
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
+
+    return StaticOnlyFetcher(allowed_protocols={"file"})
+
+
+def resolve_static(url: str, root: Path = STATIC_ROOT) -> Path:
+    """Return the file a URL names if it is a file: URL of a file under `root`; raise
+    FetchRefused otherwise (http, https, data, ftp, or a file outside, `..` included)."""
+    parts = urlsplit(url)
+    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        raise FetchRefused(f"Refused to fetch {url!r}: only the app's static files")
+    path = Path(unquote(parts.path)).resolve()
+    root = root.resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise FetchRefused(f"Refused to fetch {url!r}: not a static file of the app")
+    return path
+
+
+_fetchers: dict[Path, object] = {}
+
+
+def fetcher(root: Path = STATIC_ROOT):
+    """Return the URL fetcher that serves only files under `root` (one per process)."""
+    if root not in _fetchers:
+        _fetchers[root] = _make_fetcher(root)
+    return _fetchers[root]
+
+
+_SVG_OPEN = re.compile(r"(<svg\b[^>]*>)")
+
+
+def style_inline_svg(html: str, css: str | None = None) -> str:
+    """Copy the chart rules into each inline <svg>: WeasyPrint styles an inline SVG only
+    with its own <style>, not the page's stylesheets. Data is escaped before this runs, so
+    every `<svg` here is the charts' own markup."""
+    css = CHART_CSS.read_text(encoding="utf-8") if css is None else css
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return _SVG_OPEN.sub(lambda m: f"{m.group(1)}<style>{css}</style>", html)
+
+
+def render_pdf(html: str, root: Path = STATIC_ROOT) -> bytes:
+    """Render an HTML page to a tagged PDF (title and language from the page)."""
+    from weasyprint import HTML
+
+    document = HTML(
+        string=style_inline_svg(html), base_url=root.as_uri() + "/", url_fetcher=fetcher(root)
+    )
+    return document.write_pdf(pdf_tags=True)
+
+
+def worker_init() -> None:
+    """Run in each process of a bulk export's pool: lower its priority so that PDF work
+    never starves the web workers (a class survey is a burst of small requests)."""
+    with contextlib.suppress(OSError):  # not allowed on some systems
+        os.nice(10)
+
+
+# Latin letters that NFKD does not split into a base letter and an accent.
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "Ł": "L",
+        "ł": "l",
+        "Ø": "O",
+        "ø": "o",
+        "Đ": "D",
+        "đ": "d",
+        "ß": "ss",
+        "Æ": "AE",
+        "æ": "ae",
+        "Œ": "OE",
+        "œ": "oe",
+        "Þ": "Th",
+        "þ": "th",
+        "ı": "i",
+    }
+)
+
+
+def safe_filename(name: str, taken: set[str], suffix: str = ".pdf") -> str:
+    """Return a file name made from a person's name: ASCII-folded, no path separators or
+    dots to climb with, at most 80 characters, unique within `taken` (which it adds to)."""
+    folded = unicodedata.normalize("NFKD", name.translate(_UNDECOMPOSABLE))
+    folded = folded.encode("ascii", "ignore").decode()
+    stem = re.sub(r"[^A-Za-z0-9]+", "-", folded).strip("-")[:80] or "student"
+    candidate, n = stem + suffix, 2
+    while candidate.lower() in taken:
+        candidate = f"{stem}-{n}{suffix}"
+        n += 1
+    taken.add(candidate.lower())
+    return candidate

@@ -1,0 +1,162 @@
+"""Profile pages: a student's profile on screen and as PDF, login cards of a group, and bulk
+exports (a zip made in the background, with a progress page that htmx polls)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, current_app, flash, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, false, select
+
+from app import audit
+from app.access import (
+    get_or_404,
+    group_or_404,
+    school_or_404,
+    school_staff_required,
+    schools_for,
+    student_or_404,
+    students_for,
+)
+from app.extensions import db
+from app.models import Role, Student
+from app.web import render, see_other
+from tracking.profiles import jobs, pdf, services
+from tracking.profiles import render as printing
+from tracking.profiles.models import ProfileJob
+
+bp = Blueprint("profiles", __name__)
+
+
+def jobs_for(user) -> Select:
+    """Select the export jobs `user` may see, scoped like students."""
+    stmt = select(ProfileJob)
+    if user.role == Role.ADMIN:
+        return stmt
+    if user.role in (Role.LEAD, Role.TEACHER) and user.school_id:
+        return stmt.where(ProfileJob.school_id == user.school_id)
+    return stmt.where(false())
+
+
+def _wants_sensitive() -> bool:
+    return request.values.get("sensitive") in ("1", "on", "true", "yes")
+
+
+def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
+    response = Response(data, mimetype=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/students/<int:student_id>/profile")
+@school_staff_required
+def show(student_id: int):
+    student = student_or_404(current_user, student_id)
+    profile = services.load_profile(student)
+    return render("profiles/show.html", profile=profile, sensitive=False, today=date.today())
+
+
+@bp.get("/students/<int:student_id>/profile.pdf")
+@school_staff_required
+def pdf_profile(student_id: int):
+    student = student_or_404(current_user, student_id)
+    sensitive = _wants_sensitive()
+    data = printing.profile_pdf(services.load_profile(student), sensitive=sensitive)
+    services.record_export(current_user, [student], sensitive=sensitive, what="PDF profile")
+    db.session.commit()
+    name = pdf.safe_filename(f"{student.last_name} {student.known_as}", set())
+    return _attachment(data, "application/pdf", name)
+
+
+@bp.get("/groups/<int:group_id>/cards.pdf")
+@school_staff_required
+def cards(group_id: int):
+    group = group_or_404(current_user, group_id)
+    data = printing.cards_pdf(group, url_for("surveys.join", _external=True))
+    # Personal codes leave the system on paper: worth a line in the audit log.
+    audit.record(
+        current_user, "profile.cards", group, summary=f"Printed survey login cards of {group.name}"
+    )
+    db.session.commit()
+    return _attachment(
+        data, "application/pdf", pdf.safe_filename(f"login cards {group.name}", set())
+    )
+
+
+def _start(job: ProfileJob):
+    db.session.commit()
+    jobs.ensure_worker(current_app._get_current_object())
+    return see_other(url_for("profiles.job", job_id=job.id))
+
+
+@bp.post("/groups/<int:group_id>/profiles")
+@school_staff_required
+def export_group(group_id: int):
+    group = group_or_404(current_user, group_id)
+    try:
+        job = jobs.create_job(
+            current_user,
+            group.school,
+            list(group.students),
+            sensitive=_wants_sensitive(),
+            group=group,
+        )
+    except jobs.JobError as error:
+        flash(str(error), "error")
+        return see_other(url_for("groups.show", group_id=group.id))
+    return _start(job)
+
+
+@bp.get("/profiles")
+@school_staff_required
+def exports():
+    recent = db.session.scalars(
+        jobs_for(current_user).order_by(ProfileJob.id.desc()).limit(20)
+    ).all()
+    schools = db.session.scalars(schools_for(current_user).order_by("name")).all()
+    return render("profiles/exports.html", recent=recent, schools=schools)
+
+
+@bp.post("/profiles/targets")
+@school_staff_required
+def export_targets():
+    school_id = current_user.school_id or request.form.get("school_id", type=int)
+    if not school_id:
+        abort(404)
+    school = school_or_404(current_user, school_id)
+    students = db.session.scalars(
+        students_for(current_user)
+        .where(
+            Student.school_id == school.id,
+            Student.is_target.is_(True),
+            Student.left_on.is_(None),
+        )
+        .order_by(Student.last_name, Student.first_name, Student.id)
+    ).all()
+    try:
+        job = jobs.create_job(current_user, school, list(students), sensitive=_wants_sensitive())
+    except jobs.JobError as error:
+        flash(str(error), "error")
+        return see_other(url_for("profiles.exports"))
+    return _start(job)
+
+
+@bp.get("/profiles/jobs/<int:job_id>")
+@school_staff_required
+def job(job_id: int):
+    job = get_or_404(jobs_for(current_user), ProfileJob, job_id)
+    if not job.finished and jobs.is_stale(job):
+        # Nobody is working on it (queued, or its worker stopped): start one here.
+        jobs.ensure_worker(current_app._get_current_object())
+    return render("profiles/job.html", "progress", job=job)
+
+
+@bp.get("/profiles/jobs/<int:job_id>/download")
+@school_staff_required
+def download(job_id: int):
+    job = get_or_404(jobs_for(current_user), ProfileJob, job_id)
+    if not job.finished:
+        abort(409)
+    name = pdf.safe_filename(f"profiles {job.title}", set(), suffix=".zip")
+    return _attachment(jobs.zip_bytes(job), "application/zip", name)
