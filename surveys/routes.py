@@ -86,6 +86,10 @@ def _open_form() -> OpenSessionForm:
 @school_staff_required
 def new():
     form = _open_form()
+    preselect = request.args.get("group", "")
+    if request.method == "GET" and preselect.isdigit():
+        # From a group's page: the group comes chosen (only if it is one of the choices).
+        form.group.data = int(preselect)
     if form.validate_on_submit():
         group = group_or_404(current_user, form.group.data)
         instrument = services.current_instruments()[form.instrument.data]

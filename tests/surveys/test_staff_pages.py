@@ -372,3 +372,19 @@ def test_scores_for_many_students_in_two_queries(school, lead, count_queries):
     ]
     assert (histories[ids[0]][0].low, histories[ids[0]][0].high) == (1, 4)
     assert services.scores_for_students([]) == {}
+
+
+def test_a_group_page_opens_the_survey_form_with_that_group_chosen(client, auth):
+    from app.models import Role
+    from tests.factories import make_group, make_school, make_user
+
+    school = make_school()
+    lead = make_user(Role.LEAD, school)
+    make_group(school, name="7A")
+    group = make_group(school, name="9X1")
+    auth.login(lead)
+    page = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert f'href="/surveys/new?group={group.id}"' in page
+    form = client.get(f"/surveys/new?group={group.id}").get_data(as_text=True)
+    assert f'<option selected value="{group.id}">9X1</option>' in form
+    assert "<option selected" not in client.get("/surveys/new?group=999999").get_data(as_text=True)
