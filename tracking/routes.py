@@ -334,6 +334,17 @@ def _register_rows(intervention: Intervention) -> list[tuple[Student, str | None
     return [(student, status.get(student.id)) for student in students]
 
 
+@bp.post("/interventions/<int:intervention_id>/delete")
+@school_staff_required
+def delete_intervention(intervention_id: int):
+    intervention = intervention_or_404(current_user, intervention_id)
+    title = intervention.title
+    marks = services.delete_intervention(current_user, intervention)
+    db.session.commit()
+    flash(f"Deleted {title} and its {marks} attendance marks.", "success")
+    return see_other(url_for("tracking.interventions"))
+
+
 @bp.get("/interventions/<int:intervention_id>/register")
 @school_staff_required
 def register(intervention_id: int):

@@ -303,6 +303,26 @@ def update_intervention(actor: User | None, intervention: Intervention, data: di
     return True
 
 
+def delete_intervention(actor: User | None, intervention: Intervention) -> int:
+    """Delete an intervention entered by mistake, and its register with it; the audit log
+    keeps what it was and how many attendance marks went. Returns that number."""
+    marks = db.session.scalar(
+        select(func.count())
+        .select_from(Attendance)
+        .where(Attendance.intervention_id == intervention.id)
+    )
+    audit.record(
+        actor,
+        "intervention.delete",
+        intervention,
+        summary=f"Deleted intervention {intervention.title} and {marks} attendance marks",
+        before={**audit.snapshot(intervention, INTERVENTION_FIELDS), "attendance_marks": marks},
+    )
+    db.session.delete(intervention)
+    db.session.flush()
+    return marks
+
+
 def mark_attendance(
     actor: User | None, intervention: Intervention, student: Student, status: str
 ) -> Attendance:

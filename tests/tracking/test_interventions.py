@@ -210,3 +210,37 @@ def test_register_loads_in_a_fixed_number_of_queries(client, auth, lead_school, 
     assert len(many) == len(few)
     assert page.count('<tr id="student-') == 30
     assert page.count('class="register-absent" aria-pressed="true"') == 10
+
+
+def test_delete_an_intervention_entered_by_mistake(client, auth, lead_school):
+    school, lead, student = lead_school
+    mistake = _intervention(school, title="Wrong day")
+    services.mark_attendance(None, mistake, student, "present")
+    db.session.commit()
+    mistake_id = mistake.id
+    auth.login(lead)
+    page = client.get(f"/interventions/{mistake_id}").get_data(as_text=True)
+    assert "Delete this intervention" in page
+    response = client.post(f"/interventions/{mistake_id}/delete")
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Intervention, mistake_id) is None
+    assert db.session.scalar(select(func.count()).select_from(Attendance)) == 0
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "intervention.delete")
+    ).one()
+    assert event.before["title"] == "Wrong day" and event.before["attendance_marks"] == 1
+    assert event.actor_id == lead.id
+
+
+def test_another_schools_intervention_cannot_be_deleted(client, auth, lead_school):
+    from tests.factories import make_school
+
+    school, _lead, _student = lead_school
+    other = _intervention(make_school(), title="Theirs")
+    outsider = make_user(Role.LEAD)
+    db.session.commit()
+    auth.login(outsider)
+    assert client.post(f"/interventions/{other.id}/delete").status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Intervention, other.id) is not None
