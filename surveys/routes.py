@@ -63,7 +63,8 @@ def index():
     )
 
 
-def _open_form() -> OpenSessionForm:
+def _open_form() -> tuple[OpenSessionForm, dict]:
+    """The form to open a session, and the instruments it offers (read once)."""
     form = OpenSessionForm()
     instruments = services.current_instruments()
     form.instrument.choices = [("", "Choose a questionnaire")] + [
@@ -78,21 +79,18 @@ def _open_form() -> OpenSessionForm:
         for group in groups
     ]
     if request.method == "GET" and request.args.get("group", "").isdigit():
+        # From a group's page: the group comes chosen (only if it is one of the choices).
         form.group.data = int(request.args["group"])
-    return form
+    return form, instruments
 
 
 @bp.route("/surveys/new", methods=["GET", "POST"])
 @school_staff_required
 def new():
-    form = _open_form()
-    preselect = request.args.get("group", "")
-    if request.method == "GET" and preselect.isdigit():
-        # From a group's page: the group comes chosen (only if it is one of the choices).
-        form.group.data = int(preselect)
+    form, instruments = _open_form()
     if form.validate_on_submit():
         group = group_or_404(current_user, form.group.data)
-        instrument = services.current_instruments()[form.instrument.data]
+        instrument = instruments[form.instrument.data]
         survey = services.open_session(current_user, group, instrument, form.wave.data)
         db.session.commit()
         flash(f"Opened {instrument.title} for {group.name}.", "success")

@@ -421,12 +421,9 @@ def import_upload():
 def import_preview(upload_id: int):
     school = _school()
     upload = uploads.upload_or_404(current_user, GRADES_PURPOSE, upload_id)
-    plan, file_error = None, None
-    if upload.applied_at is None:
-        try:
-            plan = preview_grades(school, upload.content, upload.filename)
-        except RosterFileError as error:
-            file_error = str(error)
+    plan, file_error = uploads.preview(
+        upload, lambda content, name: preview_grades(school, content, name)
+    )
     return render(
         "tracking/results/preview.html",
         upload=upload,

@@ -67,12 +67,9 @@ def too_large(_error):
 def preview(upload_id: int):
     school = _school()
     upload = uploads.upload_or_404(current_user, services.ROSTER_PURPOSE, upload_id)
-    plan, file_error = None, None
-    if upload.applied_at is None:
-        try:
-            plan = services.preview(school, upload.content, upload.filename)
-        except RosterFileError as error:
-            file_error = str(error)
+    plan, file_error = uploads.preview(
+        upload, lambda content, name: services.preview(school, content, name)
+    )
     return render(
         "imports/preview.html",
         upload=upload,

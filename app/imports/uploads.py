@@ -1,11 +1,14 @@
 """Files uploaded for an import (roster, grades, ...), kept between the preview and the
 confirmation so that any app process can serve either step."""
 
+from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import delete, select, update
 
 from app.extensions import db
+from app.imports.roster import RosterFileError
 from app.models import Upload, User, utcnow
 
 LIFETIME = timedelta(days=1)
@@ -52,3 +55,14 @@ def claim(upload: Upload) -> bool:
         .values(applied_at=utcnow())
     ).rowcount
     return bool(claimed)
+
+
+def preview(upload: Upload, make_plan: Callable[[bytes, str], Any]) -> tuple[Any, str | None]:
+    """Return (plan, None) for an upload not yet applied, (None, message) when its file
+    cannot be read, and (None, None) once it has been applied."""
+    if upload.applied_at is not None:
+        return None, None
+    try:
+        return make_plan(upload.content, upload.filename), None
+    except RosterFileError as error:
+        return None, str(error)
