@@ -9,7 +9,6 @@ never commit, except the views and the command, which commit once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -43,7 +42,6 @@ import_staff_required = roles_required(Role.LEAD, Role.TEACHER)
 GRADES_PURPOSE = "grades"
 PROBLEMS_SHOWN = 500
 SAMPLE_SIZE = 10
-_CHUNK = 5000  # keep each IN (...) list well inside every database's parameter limit
 SAVED, UNCHANGED, INVALID = "saved", "unchanged", "invalid"
 
 
@@ -188,11 +186,6 @@ class GradesPlan:
         return text
 
 
-def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def preview_grades(
     school: School, content: bytes, filename: str, today: date | None = None
 ) -> GradesPlan:
@@ -205,7 +198,7 @@ def preview_grades(
     today = today or date.today()
     upns = sorted(roster.file_upns(table))
     students: dict[str, int] = {}
-    for chunk in _chunks(upns):
+    for chunk in uploads.in_chunks(upns):
         rows = db.session.execute(
             select(Student.upn, Student.id).where(
                 Student.school_id == school.id, Student.upn.in_(chunk)
@@ -220,7 +213,7 @@ def preview_grades(
     pairs = {(r.qualification, r.kind) for r in result.records}
     ids = sorted({r.student_id for r in result.records})
     for qualification, kind in pairs:
-        for chunk in _chunks(ids):
+        for chunk in uploads.in_chunks(ids):
             for sid, entry in _current_grades(chunk, qualification, kind).items():
                 current[(sid, qualification, kind)] = entry
     for record in result.records:
@@ -240,7 +233,7 @@ def apply_grades(actor: User | None, plan: GradesPlan) -> int:
         raise ImportBlocked("Nothing was imported: the file has problems.")
     ids = sorted({r.student_id for r in plan.new})
     students: dict[int, Student] = {}
-    for chunk in _chunks(ids):
+    for chunk in uploads.in_chunks(ids):
         students.update(
             {s.id: s for s in db.session.scalars(select(Student).where(Student.id.in_(chunk)))}
         )

@@ -15,14 +15,12 @@ from sqlalchemy import select
 from app import academic, audit
 from app.extensions import db
 from app.groups.services import add_members, create_group
-from app.imports import roster
+from app.imports import roster, uploads
 from app.imports.roster import RosterRecord, RosterResult
 from app.models import Group, GroupKind, GroupMember, School, Student, User, fold
 from app.students.services import create_student, update_student
 
 ROSTER_PURPOSE = "roster"
-# Keep each IN (...) list well inside every database's limit on bound parameters.
-_CHUNK = 5000
 
 FIELD_LABELS = {
     "first_name": "First name",
@@ -121,15 +119,10 @@ class ImportSummary:
         return text
 
 
-def _chunks(items: list, size: int = _CHUNK) -> Iterable[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
 def existing_upns(upns: Iterable[str]) -> dict[str, int]:
     """Return UPN -> school id for the given UPNs that any school already has."""
     found: dict[str, int] = {}
-    for chunk in _chunks(sorted(upns)):
+    for chunk in uploads.in_chunks(sorted(upns)):
         rows = db.session.execute(
             select(Student.upn, Student.school_id).where(Student.upn.in_(chunk))
         )

@@ -1,7 +1,7 @@
 """Files uploaded for an import (roster, grades, ...), kept between the preview and the
 confirmation so that any app process can serve either step."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +12,8 @@ from app.imports.roster import RosterFileError
 from app.models import Upload, User, utcnow
 
 LIFETIME = timedelta(days=1)
+# Keep each IN (...) list well inside every database's limit on bound parameters.
+IN_LIST_SIZE = 5000
 ALREADY_IMPORTED = "This file has already been imported. Upload it again to import it again."
 
 
@@ -66,3 +68,9 @@ def preview(upload: Upload, make_plan: Callable[[bytes, str], Any]) -> tuple[Any
         return make_plan(upload.content, upload.filename), None
     except RosterFileError as error:
         return None, str(error)
+
+
+def in_chunks(items: list, size: int = IN_LIST_SIZE) -> Iterable[list]:
+    """Yield `items` in slices small enough for one IN (...) list of an import's lookups."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
