@@ -44,17 +44,32 @@ def create_app(config: dict | None = None) -> Flask:
 
     for blueprint in (auth_bp, main_bp, students_bp, groups_bp, imports_bp, admin_bp):
         app.register_blueprint(blueprint)
+    _add_shell_nav(app)
 
     # The one place the shell names the areas; they add to it through app.areas.
     import surveys
     import tracking
-    import tracking.profiles
-    import tracking.results
 
-    for area in (surveys, tracking, tracking.results, tracking.profiles):
+    for area in (surveys, tracking):
         area.init_app(app)
 
     from app.templating import init_app as init_templating
 
     init_templating(app)
     return app
+
+
+def _add_shell_nav(app: Flask) -> None:
+    """The shell's own navigation; the areas add theirs between Groups and Import."""
+    from app import areas
+    from app.models import Role
+
+    for endpoint, label, roles, order in (
+        ("students.index", "Students", areas.STUDENT_STAFF, 10),
+        ("groups.index", "Groups", areas.STUDENT_STAFF, 20),
+        ("imports.upload", "Import", frozenset({Role.LEAD}), 200),
+        ("admin.users", "Staff", frozenset({Role.ADMIN, Role.LEAD}), 210),
+        ("admin.schools", "Schools", frozenset({Role.ADMIN, Role.EVALUATOR}), 220),
+        ("admin.audit", "Audit log", frozenset({Role.ADMIN}), 230),
+    ):
+        areas.add_nav_item(app, areas.NavItem(endpoint, label, roles, order))

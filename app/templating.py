@@ -5,36 +5,16 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from app import academic
+from app import academic, areas
 from app.models import Role
-
-
-def _nav_items() -> list[tuple[str, str]]:
-    """Return (endpoint, label) pairs of the navigation for the signed-in user."""
-    if not current_user.is_authenticated:
-        return []
-    items = []
-    if current_user.sees_students:
-        items += [("students.index", "Students"), ("groups.index", "Groups")]
-        items.append(("surveys.index", "Surveys"))
-        items += [("tracking.interventions", "Support"), ("tracking.attention", "Needs attention")]
-        items.append(("results.grid_index", "Results day"))
-        items.append(("profiles.exports", "Profiles"))
-    if current_user.role == Role.LEAD:
-        items.append(("imports.upload", "Import"))
-    if current_user.role in (Role.ADMIN, Role.LEAD):
-        items.append(("admin.users", "Staff"))
-    if current_user.role in (Role.ADMIN, Role.EVALUATOR):
-        items.append(("admin.schools", "Schools"))
-    if current_user.role == Role.ADMIN:
-        items.append(("admin.audit", "Audit log"))
-    return items
 
 
 def _nav() -> list[tuple[str, str, bool]]:
     """Return (url, label, is_current) for the navigation; the current entry is the one
     whose address is the longest start of the page's path."""
-    links = [(url_for(endpoint), label) for endpoint, label in _nav_items()]
+    if not current_user.is_authenticated:
+        return []
+    links = [(url_for(item.endpoint), item.label) for item in areas.nav_items(current_user.role)]
     matches = [url for url, _ in links if request.path.startswith(url.rstrip("/") or "/")]
     current = max(matches, key=len, default=None)
     return [(url, label, url == current) for url, label in links]
@@ -55,7 +35,7 @@ def yes_no(value: bool | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(nav=_nav, Role=Role)
+    app.jinja_env.globals.update(nav=_nav, Role=Role, page_actions=areas.page_actions)
     app.jinja_env.filters.update(uk_date=uk_date, yes_no=yes_no, academic_year=academic.label)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -18,6 +18,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(surveys_cli)
+    areas.add_nav_item(app, areas.NavItem("surveys.index", "Surveys", areas.STUDENT_STAFF, 30))
+    areas.add_group_action(app, areas.PageAction("surveys/_group_action.html", order=20))
     areas.add_student_section(
         app,
         areas.StudentSection(

@@ -28,7 +28,13 @@ from surveys import exports, services
 from surveys.forms import JoinForm, OpenSessionForm
 from surveys.models import SurveySession
 
-bp = Blueprint("surveys", __name__)
+bp = Blueprint(
+    "surveys",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/surveys/static",
+)
 
 RESPONSE_KEY = "survey_response"
 SESSION_KEY = "survey_session"

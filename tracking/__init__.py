@@ -12,6 +12,11 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.cli.add_command(outcomes_command)
+    for label, endpoint, order in (
+        ("Support", "tracking.interventions", 40),
+        ("Needs attention", "tracking.attention", 50),
+    ):
+        areas.add_nav_item(app, areas.NavItem(endpoint, label, areas.STUDENT_STAFF, order))
     areas.add_student_section(
         app,
         areas.StudentSection(
@@ -19,3 +24,9 @@ def init_app(app: Flask) -> None:
         ),
     )
     areas.add_demo_data(app, areas.DemoData(seed=demo.seed, order=50))
+    # The sub-areas register themselves, as any area does.
+    import tracking.profiles
+    import tracking.results
+
+    tracking.results.init_app(app)
+    tracking.profiles.init_app(app)

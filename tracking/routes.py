@@ -26,7 +26,7 @@ from tracking.forms import InterventionForm, record_form, today_default
 from tracking.grades import GradeError
 from tracking.models import Attendance, AttendanceStatus, Intervention
 
-bp = Blueprint("tracking", __name__)
+bp = Blueprint("tracking", __name__, template_folder="templates")
 
 KIND_TITLES = {
     "grade": "grade",

@@ -1,14 +1,26 @@
 """The WeasyPrint side: a fetcher that serves only static files, safe file names."""
 
+from pathlib import Path
+
 import pytest
 
 from tracking.profiles import pdf
 from tracking.profiles.pdf import FetchRefused, resolve_static, safe_filename
 
+FOLDERS = {"/profiles/static/": str(Path(pdf.__file__).parent / "static")}
+BASE = pdf.PRINT_BASE + "profiles/static/"
 
-def test_static_files_are_served():
-    url = pdf.static_url("profiles/print.css")
-    assert url.startswith("file:///") and resolve_static(url).name == "print.css"
+
+def test_static_files_are_served_through_the_apps_static_routes(app):
+    from tracking.profiles.render import static_file, static_folders
+
+    with app.test_request_context():
+        url = static_file("print.css")
+        assert url == BASE + "print.css"
+        assert resolve_static(url, static_folders()).name == "print.css"
+        # The shell's own static files are reached the same way.
+        shell = static_file("css/app.css", endpoint="static")
+        assert resolve_static(shell, static_folders()).name == "app.css"
 
 
 @pytest.mark.parametrize(
@@ -16,34 +28,72 @@ def test_static_files_are_served():
     [
         "http://127.0.0.1:9/logo.png",
         "https://example.org/font.woff2",
+        "http://print.invalid/profiles/static/print.css",
         "ftp://example.org/x",
         "data:text/css,body{}",
         "file:///etc/passwd",
-        "file://otherhost" + str(pdf.STATIC_ROOT / "profiles/print.css"),
-        pdf.STATIC_ROOT.as_uri() + "/../templates/base.html",
-        pdf.STATIC_ROOT.as_uri() + "/profiles/missing.css",
+        Path(pdf.__file__).with_name("static").joinpath("print.css").as_uri(),
+        BASE + "../../../templates/base.html",
+        BASE + "%2e%2e/pdf.py",
+        BASE + "missing.css",
+        BASE + "print.css?x=1",
     ],
 )
 def test_everything_else_is_refused(url):
     with pytest.raises(FetchRefused):
-        resolve_static(url)
+        resolve_static(url, FOLDERS)
 
 
-def test_a_page_that_links_outside_still_renders_without_fetching(monkeypatch):
-    import urllib.request
+@pytest.fixture
+def local_server():
+    """An HTTP server on 127.0.0.1 that counts the requests it receives."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-    def no_network(*args, **kwargs):
-        raise AssertionError("WeasyPrint tried the network")
+    received: list[str] = []
 
-    monkeypatch.setattr(urllib.request.OpenerDirector, "open", no_network)
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 (the standard library's name)
+            received.append(self.path)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/css")
+            self.end_headers()
+            self.wfile.write(b"body { color: red }")
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}", received
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_profile_that_links_to_a_server_makes_no_request(app, local_server):
+    """A name typed as markup is escaped, but even a page that does link out (a stylesheet,
+    an image, an @import) makes no request: WeasyPrint's default fetcher would make three."""
+    from app.extensions import db
+    from tests.factories import make_school, make_student
+    from tracking.profiles import render, services
+
+    address, received = local_server
     html = (
         '<html lang="en-GB"><head><title>t</title>'
-        '<link rel="stylesheet" href="http://127.0.0.1:9/x.css">'
-        '<link rel="stylesheet" href="file:///etc/passwd"></head>'
-        '<body><img src="https://example.org/x.png" alt="x"><p>Hello</p></body></html>'
+        f'<link rel="stylesheet" href="{address}/x.css">'
+        f"<style>@import url({address}/imported.css);</style></head>"
+        f'<body><img src="{address}/x.png" alt="x"><p>Hello</p></body></html>'
     )
-    data = pdf.render_pdf(html)
-    assert data.startswith(b"%PDF-")
+    with app.test_request_context():
+        assert pdf.render_pdf(html, render.static_folders()).startswith(b"%PDF-")
+        student = make_student(
+            make_school(), first_name=f'<link rel="stylesheet" href="{address}/name.css">'
+        )
+        db.session.commit()
+        (profile,) = services.load_profiles([student.id])
+        assert render.profile_pdf(profile, sensitive=False).startswith(b"%PDF-")
+    assert received == []
 
 
 def test_safe_filenames_are_ascii_without_separators_and_unique():

@@ -8,10 +8,11 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditEvent, Role
 from tests.factories import make_group, make_school, make_student, make_user
-from tracking import grid, services
+from tracking import services
 from tracking.grades import GradeEntry
 from tracking.models import GradeRecord
-from tracking.results import GridCell
+from tracking.results import grid
+from tracking.results.services import GridCell
 
 HTMX = {"HX-Request": "true"}
 DAY = date(2026, 8, 20)
@@ -129,7 +130,7 @@ def test_grid_shows_each_student_with_the_current_grade(client, auth, grid_schoo
     assert f'id="grade-{ada.id}" name="grade-{ada.id}" value="8"' in page
     assert f'id="grade-{ben.id}" name="grade-{ben.id}" value=""' in page
     assert page.index("Adams, Ada") < page.index("Brown, Ben") < page.index("Cole, Cat")
-    assert "tracking/grid.js" in page and "Save all grades" in page
+    assert "/results/static/grid.js" in page and "Save all grades" in page
 
 
 def test_grid_with_a_bad_choice_shows_the_choose_page_with_errors(client, auth, grid_school):
@@ -322,7 +323,7 @@ def test_save_all_without_problems_redirects_back_to_the_grid(client, auth, grid
 def test_grid_cell_unit_save_reports_states(app, grid_school):
     _school, lead, _group, (ada, _ben, _cat) = grid_school
     choice = grid.GridChoice("a_level_maths", "predicted", None, DAY)
-    from tracking.results import INVALID, SAVED, UNCHANGED, save_cell
+    from tracking.results.services import INVALID, SAVED, UNCHANGED, save_cell
 
     cell = save_cell(lead, GridCell(ada, None, ""), "a*", choice)
     assert (cell.state, cell.value) == (SAVED, "A*")

@@ -11,9 +11,16 @@ from app.extensions import db
 from app.imports.roster import RosterTable, RowError, read_table
 from app.models import AuditEvent, Role, Upload
 from tests.factories import make_school, make_student, make_user, upn_for
-from tracking import grades_import, services
-from tracking.grades_import import CellError, GradeRow, parse_kind, parse_qualification, validate
+from tracking import services
 from tracking.models import GradeRecord
+from tracking.results import grades_import
+from tracking.results.grades_import import (
+    CellError,
+    GradeRow,
+    parse_kind,
+    parse_qualification,
+    validate,
+)
 
 TODAY = date(2026, 9, 1)
 HEADER = "UPN,Qualification,Kind,Grade,Tier,Date"

@@ -9,6 +9,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     """Register the profile pages, the `flask profiles` commands and the job tables."""
+    from app import areas
     from tracking.profiles import models  # noqa: F401 (tables for the migrations)
     from tracking.profiles.cli import profiles_cli
     from tracking.profiles.routes import bp
@@ -18,3 +19,8 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("PROFILE_JOB_STALE_SECONDS", 120)
     app.register_blueprint(bp)
     app.cli.add_command(profiles_cli)
+    areas.add_nav_item(
+        app, areas.NavItem("profiles.exports", "Profiles", areas.STUDENT_STAFF, order=70)
+    )
+    areas.add_student_action(app, areas.PageAction("profiles/_student_actions.html"))
+    areas.add_group_action(app, areas.PageAction("profiles/_group_actions.html", order=10))

@@ -174,7 +174,7 @@ def run_job(
     app = current_app._get_current_object()
     processes = app.config["PROFILE_PROCESSES"] if processes is None else processes
     job = db.session.get(ProfileJob, job_id)
-    static_root = render._static_root()
+    static_root = render.static_folders()
     workers = min(processes, MAX_PROCESSES, os.cpu_count() or 1)
     pool = _pool(workers)
     try:

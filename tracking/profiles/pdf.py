@@ -12,28 +12,28 @@ import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-STATIC_ROOT = Path(__file__).resolve().parents[2] / "app" / "static"
-CHART_CSS = STATIC_ROOT / "profiles" / "chart.css"
+PRINT_HOST = "print.invalid"  # a reserved name (RFC 2606): it never resolves
+PRINT_BASE = f"https://{PRINT_HOST}/"
+CHART_CSS = Path(__file__).resolve().parent / "static" / "chart.css"
+
+# The app's static files as URL path prefix -> folder ("/static/": app/static,
+# "/profiles/static/": this area's own, ...), read off the app's URL map by the caller.
+StaticFolders = dict[str, str]
 
 
 class FetchRefused(ValueError):
     """Raised for any URL outside the app's static files (WeasyPrint then skips it)."""
 
 
-def static_url(filename: str, root: Path = STATIC_ROOT) -> str:
-    """Return the file: URL of a static file, as the PDF templates link to it."""
-    return (root / filename).resolve().as_uri()
-
-
-def _make_fetcher(root: Path):
+def _make_fetcher(folders: StaticFolders):
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class StaticOnlyFetcher(URLFetcher):
-        """Serve file: URLs under `root` and refuse everything else: no network, no other
-        file, no data: URL smuggled in."""
+        """Serve the app's static files under PRINT_BASE and refuse everything else: no
+        network, no file: URL, no data: URL smuggled in."""
 
         def fetch(self, url, headers=None):
-            path = resolve_static(url, root)
+            path = resolve_static(url, folders)
             mime = {
                 ".css": "text/css",
                 ".svg": "image/svg+xml",
@@ -44,30 +44,36 @@ def _make_fetcher(root: Path):
             }.get(path.suffix.lower(), "application/octet-stream")
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 
-    return StaticOnlyFetcher(allowed_protocols={"file"})
+    return StaticOnlyFetcher(allowed_protocols={"https"})
 
 
-def resolve_static(url: str, root: Path = STATIC_ROOT) -> Path:
-    """Return the file a URL names if it is a file: URL of a file under `root`; raise
-    FetchRefused otherwise (http, https, data, ftp, or a file outside, `..` included)."""
+def resolve_static(url: str, folders: StaticFolders) -> Path:
+    """Return the file a URL names if it is one of the app's static files under PRINT_BASE;
+    raise FetchRefused otherwise (another host or scheme, data:, or a climb out with `..`)."""
+    from werkzeug.security import safe_join
+
     parts = urlsplit(url)
-    if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+    if parts.scheme != "https" or parts.netloc != PRINT_HOST or parts.query:
         raise FetchRefused(f"Refused to fetch {url!r}: only the app's static files")
-    path = Path(unquote(parts.path)).resolve()
-    root = root.resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        raise FetchRefused(f"Refused to fetch {url!r}: not a static file of the app")
-    return path
+    path = unquote(parts.path)
+    prefixes = [p for p in folders if path.startswith(p)]
+    if prefixes:
+        prefix = max(prefixes, key=len)
+        found = safe_join(folders[prefix], path[len(prefix) :])
+        if found is not None and os.path.isfile(found):
+            return Path(found)
+    raise FetchRefused(f"Refused to fetch {url!r}: not a static file of the app")
 
 
-_fetchers: dict[Path, object] = {}
+def render_pdf(html: str, folders: StaticFolders) -> bytes:
+    """Render an HTML page to a tagged PDF (title and language from the page); relative
+    links resolve against PRINT_BASE and only `folders` are served."""
+    from weasyprint import HTML
 
-
-def fetcher(root: Path = STATIC_ROOT):
-    """Return the URL fetcher that serves only files under `root` (one per process)."""
-    if root not in _fetchers:
-        _fetchers[root] = _make_fetcher(root)
-    return _fetchers[root]
+    document = HTML(
+        string=style_inline_svg(html), base_url=PRINT_BASE, url_fetcher=_make_fetcher(folders)
+    )
+    return document.write_pdf(pdf_tags=True)
 
 
 _SVG_OPEN = re.compile(r"(<svg\b[^>]*>)")
@@ -80,16 +86,6 @@ def style_inline_svg(html: str, css: str | None = None) -> str:
     css = CHART_CSS.read_text(encoding="utf-8") if css is None else css
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     return _SVG_OPEN.sub(lambda m: f"{m.group(1)}<style>{css}</style>", html)
-
-
-def render_pdf(html: str, root: Path = STATIC_ROOT) -> bytes:
-    """Render an HTML page to a tagged PDF (title and language from the page)."""
-    from weasyprint import HTML
-
-    document = HTML(
-        string=style_inline_svg(html), base_url=root.as_uri() + "/", url_fetcher=fetcher(root)
-    )
-    return document.write_pdf(pdf_tags=True)
 
 
 def worker_init() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 
 from app.models import Group, Student
 from tracking.profiles import pdf
@@ -14,14 +14,23 @@ from tracking.profiles.services import Profile
 CARDS_PER_PAGE = 10  # 2 across, 5 down
 
 
-def _static_file(filename: str) -> str:
-    return pdf.static_url(filename, _static_root())
+def static_folders(app: Flask | None = None) -> pdf.StaticFolders:
+    """Return the app's static files as the print pages reach them: each static route of the
+    URL map (the shell's and every area's) with its folder."""
+    app = app or current_app
+    folders: pdf.StaticFolders = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
+            blueprint = rule.endpoint.rpartition(".")[0]
+            scaffold = app.blueprints[blueprint] if blueprint else app
+            folders[rule.rule.partition("<")[0]] = scaffold.static_folder
+    return folders
 
 
-def _static_root():
-    from pathlib import Path
-
-    return Path(current_app.static_folder)
+def static_file(filename: str, endpoint: str = "profiles.static") -> str:
+    """Return the URL a print page links a static file with, under pdf.PRINT_BASE."""
+    adapter = current_app.url_map.bind(pdf.PRINT_HOST, script_name="/", url_scheme="https")
+    return adapter.build(endpoint, {"filename": filename}, force_external=True)
 
 
 def profile_html(profile: Profile, *, sensitive: bool, today: date | None = None) -> str:
@@ -31,13 +40,13 @@ def profile_html(profile: Profile, *, sensitive: bool, today: date | None = None
         profile=profile,
         sensitive=sensitive,
         today=today or date.today(),
-        static_file=_static_file,
+        static_file=static_file,
     )
 
 
 def profile_pdf(profile: Profile, *, sensitive: bool, today: date | None = None) -> bytes:
     """Return a profile as PDF bytes."""
-    return pdf.render_pdf(profile_html(profile, sensitive=sensitive, today=today), _static_root())
+    return pdf.render_pdf(profile_html(profile, sensitive=sensitive, today=today), static_folders())
 
 
 def card_students(group: Group, today: date | None = None) -> list[Student]:
@@ -60,6 +69,6 @@ def cards_pdf(group: Group, join_url: str, today: date | None = None) -> bytes:
         join_url=join_url,
         per_page=CARDS_PER_PAGE,
         today=today or date.today(),
-        static_file=_static_file,
+        static_file=static_file,
     )
-    return pdf.render_pdf(html, _static_root())
+    return pdf.render_pdf(html, static_folders())

@@ -26,7 +26,13 @@ from tracking.profiles import jobs, pdf, services
 from tracking.profiles import render as printing
 from tracking.profiles.models import ProfileJob
 
-bp = Blueprint("profiles", __name__)
+bp = Blueprint(
+    "profiles",
+    __name__,
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/profiles/static",
+)
 
 
 def jobs_for(user) -> Select:

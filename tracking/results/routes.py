@@ -1,0 +1,257 @@
+"""Results-day pages: the grid (saved cell by cell with htmx, or whole without JavaScript) and
+the grades import (upload, preview, confirm)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, abort, flash, request, url_for
+from flask_login import current_user
+from sqlalchemy.orm import joinedload
+
+from app.access import group_or_404, groups_for, roles_required, student_or_404
+from app.extensions import db
+from app.imports import roster, uploads
+from app.imports.forms import ConfirmForm
+from app.imports.roster import RosterFileError
+from app.models import Group, Role, School
+from app.web import render, see_other
+from tracking import grades
+from tracking.results import grades_import, grid
+from tracking.results.forms import GradesUploadForm
+from tracking.results.grid import GridChoice
+from tracking.results.services import (
+    INVALID,
+    SAVED,
+    GridCell,
+    apply_grades,
+    current_grades,
+    grid_cells,
+    preview_grades,
+    save_cell,
+)
+
+bp = Blueprint(
+    "results",
+    __name__,
+    url_prefix="/results",
+    template_folder="templates",
+    static_folder="static",
+    static_url_path="/static",
+)
+grid_staff_required = roles_required(Role.ADMIN, Role.LEAD, Role.TEACHER)
+import_staff_required = roles_required(Role.LEAD, Role.TEACHER)
+
+GRADES_PURPOSE = "grades"
+PROBLEMS_SHOWN = 500
+SAMPLE_SIZE = 10
+
+
+@bp.context_processor
+def _labels() -> dict:
+    return {
+        "qualification_label": lambda key: grades.Qualification(key).label,
+        "kind_label": lambda key: grades.GradeKind(key).label,
+    }
+
+
+# Views: the grid ---------------------------------------------------------------------------
+
+
+def _choice_or_400(values) -> GridChoice:
+    choice, _errors = grid.parse_choice(values, date.today())
+    if choice is None:
+        abort(400)
+    return choice
+
+
+def _grid_options() -> dict:
+    return {
+        "qualifications": [(q.value, q.label) for q in grades.Qualification],
+        "kinds": [(k.value, k.label) for k in grades.GradeKind],
+        "tiers": [("", "No tier"), *((t.value, t.label) for t in grades.Tier)],
+    }
+
+
+def _index_page(values, errors: dict, status: int = 200):
+    groups = db.session.scalars(
+        groups_for(current_user).options(joinedload(Group.school)).order_by(Group.name)
+    ).all()
+    return (
+        render(
+            "results/index.html",
+            groups=groups,
+            values=values,
+            errors=errors,
+            today=date.today(),
+            **_grid_options(),
+        ),
+        status,
+    )
+
+
+def _grid_page(group: Group, choice: GridChoice, cells: list[GridCell], problems: int = 0):
+    return render(
+        "results/grid.html",
+        group=group,
+        choice=choice,
+        cells=cells,
+        problems=problems,
+        params=choice.params(),
+    )
+
+
+@bp.get("")
+@grid_staff_required
+def grid_index():
+    return _index_page(request.args, {})
+
+
+@bp.get("/grid")
+@grid_staff_required
+def grid_page():
+    errors: dict[str, str] = {}
+    group = None
+    group_id = request.args.get("group", "")
+    if group_id.isdigit():
+        group = group_or_404(current_user, int(group_id))
+    else:
+        errors["group"] = "Choose a group"
+    choice, choice_errors = grid.parse_choice(request.args, date.today())
+    errors.update(choice_errors)
+    if errors:
+        return _index_page(request.args, errors, 400)
+    return _grid_page(group, choice, grid_cells(group, choice))
+
+
+@bp.post("/cell")
+@grid_staff_required
+def save_grid_cell():
+    student_id = request.form.get("student", "")
+    if not student_id.isdigit():
+        abort(400)
+    student = student_or_404(current_user, int(student_id))
+    choice = _choice_or_400(request.form)
+    current = current_grades([student.id], choice.qualification, choice.kind).get(student.id)
+    cell = GridCell(student, current, current.grade if current else "")
+    save_cell(current_user, cell, request.form.get(f"grade-{student.id}"), choice)
+    db.session.commit()
+    return render("results/grid.html", "cell", cell=cell, choice=choice)
+
+
+@bp.post("/grid")
+@grid_staff_required
+def save_grid():
+    """Save every changed cell of the grid (the page without JavaScript): valid cells are
+    saved, cells with a problem are shown again with their message."""
+    group_id = request.form.get("group", "")
+    if not group_id.isdigit():
+        abort(400)
+    group = group_or_404(current_user, int(group_id))
+    choice = _choice_or_400(request.form)
+    cells = grid_cells(group, choice)
+    saved = problems = 0
+    for cell in cells:
+        typed = request.form.get(f"grade-{cell.student.id}")
+        was = request.form.get(f"was-{cell.student.id}", cell.value)
+        if typed is None or grid.normalise_typed(typed) == grid.normalise_typed(was):
+            continue  # untouched since the page was shown
+        save_cell(current_user, cell, typed, choice)
+        saved += cell.state == SAVED
+        problems += cell.state == INVALID
+    db.session.commit()
+    count = f"{saved} grade{'' if saved == 1 else 's'} saved"
+    if problems:
+        flash(
+            f"{count}. {problems} grade{' has' if problems == 1 else 's have'} a problem and "
+            f"{'was' if problems == 1 else 'were'} not saved: see the cells marked below.",
+            "error",
+        )
+        return _grid_page(group, choice, cells, problems), 200
+    flash(f"{count}.", "success")
+    return see_other(url_for("results.grid_page", group=group.id, **choice.params()))
+
+
+# Views: the import -------------------------------------------------------------------------
+
+
+def _school() -> School:
+    if current_user.school_id is None:
+        abort(403)
+    return current_user.school
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@import_staff_required
+def import_upload():
+    _school()
+    form = GradesUploadForm()
+    if form.validate_on_submit():
+        file = form.grades.data
+        content = file.read()
+        try:
+            roster.read_table(content, file.filename or "")
+        except RosterFileError as error:
+            form.grades.errors.append(str(error))
+        else:
+            stored = uploads.store_upload(
+                current_user, GRADES_PURPOSE, file.filename or "", content
+            )
+            db.session.commit()
+            return see_other(url_for("results.import_preview", upload_id=stored.id))
+    return render(
+        "results/import.html",
+        form=form,
+        columns=grades_import.recognised_headers(),
+        qualifications=[q.label for q in grades.Qualification],
+    )
+
+
+@bp.get("/import/<int:upload_id>")
+@import_staff_required
+def import_preview(upload_id: int):
+    school = _school()
+    upload = uploads.upload_or_404(current_user, GRADES_PURPOSE, upload_id)
+    plan, file_error = uploads.preview(
+        upload, lambda content, name: preview_grades(school, content, name)
+    )
+    return render(
+        "results/preview.html",
+        upload=upload,
+        plan=plan,
+        file_error=file_error,
+        form=ConfirmForm(),
+        problems_shown=PROBLEMS_SHOWN,
+        sample_size=SAMPLE_SIZE,
+    )
+
+
+@bp.post("/import/<int:upload_id>")
+@import_staff_required
+def import_confirm(upload_id: int):
+    school = _school()
+    upload = uploads.upload_or_404(current_user, GRADES_PURPOSE, upload_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    back = url_for("results.import_preview", upload_id=upload.id)
+    if upload.applied_at is not None:
+        flash(uploads.ALREADY_IMPORTED, "error")
+        return see_other(back)
+    try:
+        plan = preview_grades(school, upload.content, upload.filename)
+    except RosterFileError as error:
+        flash(str(error), "error")
+        return see_other(url_for("results.import_upload"))
+    if plan.errors:
+        flash("Nothing was imported: the file has problems. Fix them and upload it again.", "error")
+        return see_other(back)
+    # Claim the upload first: of two confirmations sent at once, only one applies it.
+    if not uploads.claim(upload):
+        db.session.rollback()
+        flash(uploads.ALREADY_IMPORTED, "error")
+        return see_other(back)
+    apply_grades(current_user, plan)
+    upload.note = plan.summary()
+    db.session.commit()
+    flash(f"Import done: {plan.summary()}.", "success")
+    return see_other(url_for("results.grid_index"))
