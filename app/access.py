@@ -9,72 +9,47 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, false, select
 
 from app.extensions import db
-from app.models import Group, Role, School, Student, User
+from app.models import Role, School, Student, User
 
 
-def students_for(user: User) -> Select:
-    """Select the students `user` may see: all for admins, own school for staff, none else."""
-    stmt = select(Student)
+def scoped(user: User, model: type) -> Select:
+    """Select the rows of `model` that `user` may see, keyed on the row's school.
+
+    Schools: every school for admins and evaluators, their own for the rest. Staff accounts:
+    every one for admins, their own school's for leads, none for others. Any other record
+    (a student, a group, a survey session, a grade...): every one for admins, their own
+    school's for leads and teachers, none for evaluators. A record is keyed on its own
+    `school_id`, or on its student's school when it has only a `student_id`.
+    """
+    stmt = select(model)
+    if model is School:
+        if user.role in (Role.ADMIN, Role.EVALUATOR):
+            return stmt
+        return stmt.where(School.id == user.school_id) if user.school_id else stmt.where(false())
+    staff = (Role.LEAD,) if model is User else (Role.LEAD, Role.TEACHER)
     if user.role == Role.ADMIN:
         return stmt
-    if user.role in (Role.LEAD, Role.TEACHER) and user.school_id:
-        return stmt.where(Student.school_id == user.school_id)
-    return stmt.where(false())
+    if user.role not in staff or not user.school_id:
+        return stmt.where(false())
+    if hasattr(model, "school_id"):
+        return stmt.where(model.school_id == user.school_id)
+    own_students = select(Student.id).where(Student.school_id == user.school_id)
+    return stmt.where(model.student_id.in_(own_students))
 
 
-def groups_for(user: User) -> Select:
-    """Select the groups `user` may see, scoped like students."""
-    stmt = select(Group)
-    if user.role == Role.ADMIN:
-        return stmt
-    if user.role in (Role.LEAD, Role.TEACHER) and user.school_id:
-        return stmt.where(Group.school_id == user.school_id)
-    return stmt.where(false())
+def get_or_404(user: User, model: type, ident: int):
+    """Return the `model` row with id `ident` if `user` may see it; otherwise abort with 404
+    (another school's record is as absent as a missing one)."""
+    return db.first_or_404(scoped(user, model).where(model.id == ident))
 
 
-def users_for(user: User) -> Select:
-    """Select the staff accounts `user` may manage: all for admins, own school for leads."""
-    stmt = select(User)
-    if user.role == Role.ADMIN:
-        return stmt
-    if user.role == Role.LEAD and user.school_id:
-        return stmt.where(User.school_id == user.school_id)
-    return stmt.where(false())
-
-
-def schools_for(user: User) -> Select:
-    """Select the schools `user` may see: all for admins and evaluators, else their own."""
-    stmt = select(School)
-    if user.role in (Role.ADMIN, Role.EVALUATOR):
-        return stmt
-    if user.school_id:
-        return stmt.where(School.id == user.school_id)
-    return stmt.where(false())
-
-
-def get_or_404(stmt: Select, model, ident: int):
-    """Return the row of `model` with id `ident` within `stmt`; abort 404 if it is not there."""
-    return db.first_or_404(stmt.where(model.id == ident))
-
-
-def student_or_404(user: User, student_id: int) -> Student:
-    """Return the student if `user` may see it; otherwise abort with 404."""
-    return get_or_404(students_for(user), Student, student_id)
-
-
-def group_or_404(user: User, group_id: int) -> Group:
-    """Return the group if `user` may see it; otherwise abort with 404."""
-    return get_or_404(groups_for(user), Group, group_id)
-
-
-def user_or_404(user: User, user_id: int) -> User:
-    """Return the account if `user` may manage it; otherwise abort with 404."""
-    return get_or_404(users_for(user), User, user_id)
-
-
-def school_or_404(user: User, school_id: int) -> School:
-    """Return the school if `user` may see it; otherwise abort with 404."""
-    return get_or_404(schools_for(user), School, school_id)
+def own_school(user: User) -> School:
+    """Return the school `user` works in, for what belongs to one school (a new student, a
+    group, an intervention, an import); 403 for accounts of no school (admins act for a
+    school by signing in as its lead)."""
+    if user.school_id is None:
+        abort(403)
+    return user.school
 
 
 def roles_required(*roles: Role) -> Callable:

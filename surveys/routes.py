@@ -19,7 +19,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import selectinload
 
-from app.access import group_or_404, groups_for, school_staff_required
+from app.access import get_or_404, school_staff_required, scoped
 from app.codes import normalise_code
 from app.extensions import db, limiter
 from app.models import Group
@@ -52,7 +52,7 @@ STUDENT_ENDPOINTS = {"surveys.join", "surveys.take", "surveys.save_answer", "sur
 @school_staff_required
 def index():
     sessions = db.session.scalars(
-        services.sessions_for(current_user)
+        scoped(current_user, SurveySession)
         .options(
             selectinload(SurveySession.group),
             selectinload(SurveySession.instrument),
@@ -77,7 +77,7 @@ def _open_form() -> tuple[OpenSessionForm, dict]:
         (key, instrument.title) for key, instrument in instruments.items()
     ]
     groups = db.session.scalars(
-        groups_for(current_user).options(selectinload(Group.school)).order_by(Group.name)
+        scoped(current_user, Group).options(selectinload(Group.school)).order_by(Group.name)
     ).all()
     show_school = current_user.is_admin
     form.group.choices = [(0, "Choose a group")] + [
@@ -95,7 +95,7 @@ def _open_form() -> tuple[OpenSessionForm, dict]:
 def new():
     form, instruments = _open_form()
     if form.validate_on_submit():
-        group = group_or_404(current_user, form.group.data)
+        group = get_or_404(current_user, Group, form.group.data)
         instrument = instruments[form.instrument.data]
         survey = services.open_session(current_user, group, instrument, form.wave.data)
         db.session.commit()
@@ -116,7 +116,7 @@ def _show_context(survey: SurveySession) -> dict:
 @bp.get("/surveys/<int:session_id>")
 @school_staff_required
 def show(session_id: int):
-    survey = services.session_or_404(current_user, session_id)
+    survey = get_or_404(current_user, SurveySession, session_id)
     return render("surveys/show.html", **_show_context(survey))
 
 
@@ -124,14 +124,14 @@ def show(session_id: int):
 @school_staff_required
 def live(session_id: int):
     """The live panel alone, polled by the session page every few seconds."""
-    survey = services.session_or_404(current_user, session_id)
+    survey = get_or_404(current_user, SurveySession, session_id)
     return render_fragments("surveys/show.html", ["live"], **_show_context(survey))
 
 
 @bp.post("/surveys/<int:session_id>/close")
 @school_staff_required
 def close(session_id: int):
-    survey = services.session_or_404(current_user, session_id)
+    survey = get_or_404(current_user, SurveySession, session_id)
     if services.close_session(current_user, survey):
         db.session.commit()
         flash(f"Closed the session {survey.class_code}. It takes no more answers.", "success")
@@ -141,7 +141,7 @@ def close(session_id: int):
 @bp.get("/surveys/<int:session_id>/results")
 @school_staff_required
 def results(session_id: int):
-    survey = services.session_or_404(current_user, session_id)
+    survey = get_or_404(current_user, SurveySession, session_id)
     return render("surveys/results.html", results=services.session_results(survey))
 
 
@@ -155,14 +155,14 @@ def _csv_download(survey: SurveySession, body: str, kind: str) -> Response:
 @bp.get("/surveys/<int:session_id>/answers.csv")
 @school_staff_required
 def export_long(session_id: int):
-    survey = services.session_or_404(current_user, session_id)
+    survey = get_or_404(current_user, SurveySession, session_id)
     return _csv_download(survey, exports.long_csv(services.session_results(survey)), "answers")
 
 
 @bp.get("/surveys/<int:session_id>/scores.csv")
 @school_staff_required
 def export_wide(session_id: int):
-    survey = services.session_or_404(current_user, session_id)
+    survey = get_or_404(current_user, SurveySession, session_id)
     return _csv_download(survey, exports.wide_csv(services.session_results(survey)), "scores")
 
 

@@ -12,13 +12,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select, update
+from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import audit
 from app.codes import new_code, normalise_code
 from app.extensions import db
-from app.models import Group, GroupMember, Role, Student, User, utcnow
+from app.models import Group, GroupMember, Student, User, utcnow
 from surveys import scoring
 from surveys.instruments import Instrument, load_all
 from surveys.models import SurveyAnswer, SurveyInstrument, SurveyResponse, SurveySession
@@ -86,21 +86,6 @@ def instrument_of(row: SurveyInstrument) -> Instrument:
 
 
 # --- staff: sessions -------------------------------------------------------------------------
-
-
-def sessions_for(user: User) -> Select:
-    """Select the survey sessions `user` may see: all for admins, own school for staff."""
-    stmt = select(SurveySession)
-    if user.role == Role.ADMIN:
-        return stmt
-    if user.role in (Role.LEAD, Role.TEACHER) and user.school_id:
-        return stmt.where(SurveySession.school_id == user.school_id)
-    return stmt.where(false())
-
-
-def session_or_404(user: User, session_id: int) -> SurveySession:
-    """Return the session if `user` may see it; otherwise abort with 404."""
-    return db.first_or_404(sessions_for(user).where(SurveySession.id == session_id))
 
 
 def unused_class_code() -> str:

@@ -8,18 +8,12 @@ from datetime import date
 
 from flask import Blueprint, abort, current_app, flash, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, false, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.access import (
-    get_or_404,
-    groups_for,
-    school_staff_required,
-    student_or_404,
-    students_for,
-)
+from app.access import get_or_404, own_school, school_staff_required, scoped
 from app.extensions import db
-from app.models import Group, GroupMember, Role, Student
+from app.models import Group, GroupMember, Student
 from app.web import render, see_other, wants_fragment
 from tracking import attention, models, queries, services
 from tracking.forms import InterventionForm, record_form, today_default
@@ -74,7 +68,7 @@ def _timeline_context(student: Student, forms: dict | None = None, open_kind: st
 @bp.get("/students/<int:student_id>/timeline")
 @school_staff_required
 def timeline(student_id: int):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     return render("tracking/timeline.html", **_timeline_context(student))
 
 
@@ -102,7 +96,7 @@ def _save(kind: str, student: Student, form, record=None):
 @bp.post("/students/<int:student_id>/timeline/<kind>")
 @school_staff_required
 def add(student_id: int, kind: str):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     form = record_form(_kind_or_404(kind))
     record = _save(kind, student, form)
     if record is None:
@@ -131,7 +125,7 @@ def add(student_id: int, kind: str):
 @bp.get("/students/<int:student_id>/timeline/<kind>/<int:record_id>")
 @school_staff_required
 def entry(student_id: int, kind: str, record_id: int):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     record = _record_or_404(student, kind, record_id)
     if not wants_fragment():
         return see_other(url_for("tracking.timeline", student_id=student.id))
@@ -145,7 +139,7 @@ def entry(student_id: int, kind: str, record_id: int):
 )
 @school_staff_required
 def edit(student_id: int, kind: str, record_id: int):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     record = _record_or_404(student, kind, record_id)
     form = record_form(kind, record.id)
     if request.method == "GET":
@@ -177,7 +171,7 @@ def edit(student_id: int, kind: str, record_id: int):
 @bp.post("/students/<int:student_id>/timeline/<kind>/<int:record_id>/delete")
 @school_staff_required
 def delete(student_id: int, kind: str, record_id: int):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     record = _record_or_404(student, kind, record_id)
     services.delete_record(current_user, record)
     db.session.commit()
@@ -190,26 +184,11 @@ def delete(student_id: int, kind: str, record_id: int):
 # ---- Interventions and registers ----
 
 
-def interventions_for(user) -> Select:
-    """Select the interventions `user` may see: all for admins, own school for staff."""
-    stmt = select(Intervention)
-    if user.role == Role.ADMIN:
-        return stmt
-    if user.role in (Role.LEAD, Role.TEACHER) and user.school_id:
-        return stmt.where(Intervention.school_id == user.school_id)
-    return stmt.where(false())
-
-
-def intervention_or_404(user, intervention_id: int) -> Intervention:
-    """Return the intervention if `user` may see it; otherwise abort with 404."""
-    return get_or_404(interventions_for(user), Intervention, intervention_id)
-
-
 @bp.get("/interventions")
 @school_staff_required
 def interventions():
     stmt = (
-        interventions_for(current_user)
+        scoped(current_user, Intervention)
         .options(selectinload(Intervention.group), selectinload(Intervention.school))
         .order_by(Intervention.held_on.desc(), Intervention.id.desc())
     )
@@ -233,7 +212,7 @@ def _intervention_form(intervention: Intervention | None = None) -> Intervention
     school_id = intervention.school_id if intervention else current_user.school_id
     form.set_groups(
         db.session.scalars(
-            groups_for(current_user).where(Group.school_id == school_id).order_by(Group.name)
+            scoped(current_user, Group).where(Group.school_id == school_id).order_by(Group.name)
         )
     )
     return form
@@ -242,8 +221,7 @@ def _intervention_form(intervention: Intervention | None = None) -> Intervention
 @bp.route("/interventions/new", methods=["GET", "POST"])
 @school_staff_required
 def new_intervention():
-    if current_user.school_id is None:
-        abort(403)  # an intervention belongs to one school: admins add them as the school's lead
+    own_school(current_user)
     form = _intervention_form()
     if request.method == "GET":
         form.held_on.data = date.today()
@@ -266,7 +244,7 @@ def new_intervention():
 @bp.get("/interventions/<int:intervention_id>")
 @school_staff_required
 def intervention(intervention_id: int):
-    intervention = intervention_or_404(current_user, intervention_id)
+    intervention = get_or_404(current_user, Intervention, intervention_id)
     form = _intervention_form(intervention)
     form.fill(intervention)
     return render(
@@ -280,7 +258,7 @@ def intervention(intervention_id: int):
 @bp.post("/interventions/<int:intervention_id>")
 @school_staff_required
 def edit_intervention(intervention_id: int):
-    intervention = intervention_or_404(current_user, intervention_id)
+    intervention = get_or_404(current_user, Intervention, intervention_id)
     form = _intervention_form(intervention)
     if form.validate_on_submit():
         try:
@@ -320,7 +298,7 @@ def _register_rows(intervention: Intervention) -> list[tuple[Student, str | None
             )
         )
     students = db.session.scalars(
-        students_for(current_user)
+        scoped(current_user, Student)
         .where(Student.school_id == intervention.school_id, or_(*invited))
         .order_by(Student.last_name, Student.first_name, Student.id)
     ).all()
@@ -337,7 +315,7 @@ def _register_rows(intervention: Intervention) -> list[tuple[Student, str | None
 @bp.post("/interventions/<int:intervention_id>/delete")
 @school_staff_required
 def delete_intervention(intervention_id: int):
-    intervention = intervention_or_404(current_user, intervention_id)
+    intervention = get_or_404(current_user, Intervention, intervention_id)
     title = intervention.title
     marks = services.delete_intervention(current_user, intervention)
     db.session.commit()
@@ -348,7 +326,7 @@ def delete_intervention(intervention_id: int):
 @bp.get("/interventions/<int:intervention_id>/register")
 @school_staff_required
 def register(intervention_id: int):
-    intervention = intervention_or_404(current_user, intervention_id)
+    intervention = get_or_404(current_user, Intervention, intervention_id)
     return render(
         "tracking/register.html",
         intervention=intervention,
@@ -361,11 +339,11 @@ def register(intervention_id: int):
 @bp.post("/interventions/<int:intervention_id>/register")
 @school_staff_required
 def mark(intervention_id: int):
-    intervention = intervention_or_404(current_user, intervention_id)
+    intervention = get_or_404(current_user, Intervention, intervention_id)
     student_id = request.form.get("student_id", "")
     if not student_id.isdigit():
         abort(400)
-    student = student_or_404(current_user, int(student_id))
+    student = get_or_404(current_user, Student, int(student_id))
     if student.school_id != intervention.school_id:
         abort(404)
     try:
@@ -397,7 +375,7 @@ def mark(intervention_id: int):
 @school_staff_required
 def attention_list():
     today = date.today()
-    targets = students_for(current_user).where(
+    targets = scoped(current_user, Student).where(
         Student.is_target.is_(True), Student.left_on.is_(None)
     )
     flagged = attention.needs_attention(queries.outcome_data(targets), today)

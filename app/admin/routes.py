@@ -5,7 +5,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app.access import roles_required, user_or_404, users_for
+from app.access import get_or_404, roles_required, scoped
 from app.admin import services
 from app.admin.forms import AuditFilterForm, SchoolForm, UserForm
 from app.extensions import db
@@ -87,7 +87,7 @@ def new_school():
 @staff_managers_required
 def users():
     stmt = (
-        users_for(current_user)
+        scoped(current_user, User)
         .outerjoin(User.school)
         .options(contains_eager(User.school))
         # Admins and evaluators (no school) first, the same on SQLite and PostgreSQL.
@@ -137,7 +137,7 @@ def new_user():
 @bp.get("/users/<int:user_id>")
 @staff_managers_required
 def user(user_id: int):
-    account = user_or_404(current_user, user_id)
+    account = get_or_404(current_user, User, user_id)
     return render(
         "admin/user.html",
         account=account,
@@ -146,7 +146,7 @@ def user(user_id: int):
 
 
 def _set_active(user_id: int, active: bool):
-    account = user_or_404(current_user, user_id)
+    account = get_or_404(current_user, User, user_id)
     if not services.may_change_status(current_user, account):
         abort(403)
     changed = services.set_active(current_user, account, active)

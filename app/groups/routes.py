@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.access import group_or_404, groups_for, school_staff_required, student_or_404, students_for
+from app.access import get_or_404, own_school, school_staff_required, scoped
 from app.extensions import db
 from app.groups import services
 from app.groups.forms import GroupForm
@@ -24,12 +24,9 @@ CANDIDATE_LIMIT = 20
 def index():
     form = GroupForm()
     if form.validate_on_submit():
-        if current_user.school_id is None:
-            abort(403)
+        school = own_school(current_user)
         try:
-            group = services.create_group(
-                current_user, current_user.school_id, form.name.data, form.kind.data
-            )
+            group = services.create_group(current_user, school.id, form.name.data, form.kind.data)
         except services.GroupNameTaken as error:
             form.name.errors.append(str(error))
         else:
@@ -42,7 +39,7 @@ def index():
         .subquery()
     )
     rows = db.session.execute(
-        groups_for(current_user)
+        scoped(current_user, Group)
         .add_columns(func.coalesce(counts.c.n, 0))
         .outerjoin(counts, counts.c.group_id == Group.id)
         .options(selectinload(Group.school))
@@ -55,7 +52,7 @@ def _candidates(group: Group, q: str) -> list[Student]:
     if not q.strip():
         return []
     members = select(GroupMember.student_id).where(GroupMember.group_id == group.id)
-    stmt = students_for(current_user).where(
+    stmt = scoped(current_user, Student).where(
         Student.school_id == group.school_id, Student.id.not_in(members)
     )
     stmt = apply_filters(stmt, RosterFilters(q=q), date.today()).limit(CANDIDATE_LIMIT)
@@ -79,7 +76,7 @@ def _membership_fragments(group: Group) -> str:
 @bp.get("/<int:group_id>")
 @school_staff_required
 def show(group_id: int):
-    group = group_or_404(current_user, group_id)
+    group = get_or_404(current_user, Group, group_id)
     q = request.args.get("q", "").strip()[:100]
     return render(
         "groups/show.html",
@@ -95,7 +92,7 @@ def show(group_id: int):
 @bp.post("/<int:group_id>/edit")
 @school_staff_required
 def edit(group_id: int):
-    group = group_or_404(current_user, group_id)
+    group = get_or_404(current_user, Group, group_id)
     form = GroupForm()
     if form.validate_on_submit():
         try:
@@ -115,7 +112,7 @@ def edit(group_id: int):
 @bp.post("/<int:group_id>/delete")
 @school_staff_required
 def delete(group_id: int):
-    group = group_or_404(current_user, group_id)
+    group = get_or_404(current_user, Group, group_id)
     name = group.name
     services.delete_group(current_user, group)
     db.session.commit()
@@ -126,13 +123,13 @@ def delete(group_id: int):
 @bp.post("/<int:group_id>/members")
 @school_staff_required
 def add_members(group_id: int):
-    group = group_or_404(current_user, group_id)
+    group = get_or_404(current_user, Group, group_id)
     ids = [int(v) for v in request.form.getlist("student_id") if v.isdigit()]
     if not ids:
         abort(400)
     students = list(
         db.session.scalars(
-            students_for(current_user).where(
+            scoped(current_user, Student).where(
                 Student.id.in_(ids), Student.school_id == group.school_id
             )
         )
@@ -151,8 +148,8 @@ def add_members(group_id: int):
 @bp.post("/<int:group_id>/members/<int:student_id>/remove")
 @school_staff_required
 def remove_member(group_id: int, student_id: int):
-    group = group_or_404(current_user, group_id)
-    student = student_or_404(current_user, student_id)
+    group = get_or_404(current_user, Group, group_id)
+    student = get_or_404(current_user, Student, student_id)
     services.remove_member(current_user, group, student)
     db.session.commit()
     if request.htmx:

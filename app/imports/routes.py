@@ -5,12 +5,12 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.access import roles_required
+from app.access import own_school, roles_required
 from app.extensions import db
 from app.imports import roster, services, uploads
 from app.imports.forms import ConfirmForm, UploadForm
 from app.imports.roster import RosterFileError
-from app.models import Role, School
+from app.models import Role
 from app.web import render, see_other
 
 bp = Blueprint("imports", __name__, url_prefix="/students/import")
@@ -19,12 +19,6 @@ lead_required = roles_required(Role.LEAD)
 PROBLEMS_SHOWN = 500
 SAMPLE_SIZE = 10
 TOO_LARGE = "The file is larger than 10 MB. Export only the columns needed."
-
-
-def _school() -> School:
-    if current_user.school_id is None:
-        abort(403)
-    return current_user.school
 
 
 def _upload_page(form: UploadForm, status: int = 200):
@@ -36,7 +30,7 @@ def _upload_page(form: UploadForm, status: int = 200):
 @bp.route("/", methods=["GET", "POST"])
 @lead_required
 def upload():
-    _school()
+    own_school(current_user)
     form = UploadForm()
     if form.validate_on_submit():
         file = form.roster.data
@@ -65,7 +59,7 @@ def too_large(_error):
 @bp.get("/<int:upload_id>")
 @lead_required
 def preview(upload_id: int):
-    school = _school()
+    school = own_school(current_user)
     upload = uploads.upload_or_404(current_user, services.ROSTER_PURPOSE, upload_id)
     plan, file_error = uploads.preview(
         upload, lambda content, name: services.preview(school, content, name)
@@ -84,7 +78,7 @@ def preview(upload_id: int):
 @bp.post("/<int:upload_id>")
 @lead_required
 def confirm(upload_id: int):
-    school = _school()
+    school = own_school(current_user)
     upload = uploads.upload_or_404(current_user, services.ROSTER_PURPOSE, upload_id)
     form = ConfirmForm()
     mode = request.form.get("mode")

@@ -8,9 +8,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import areas
-from app.access import school_staff_required, schools_for, student_or_404, students_for
+from app.access import get_or_404, own_school, school_staff_required, scoped
 from app.extensions import db
-from app.models import Role, Student
+from app.models import Role, School, Student
 from app.students import services
 from app.students.forms import StudentForm
 from app.students.queries import RosterFilters, apply_filters
@@ -24,12 +24,12 @@ bp = Blueprint("students", __name__, url_prefix="/students")
 def index():
     today = date.today()
     filters = RosterFilters.from_args(request.args)
-    stmt = apply_filters(students_for(current_user), filters, today).options(
+    stmt = apply_filters(scoped(current_user, Student), filters, today).options(
         selectinload(Student.groups), selectinload(Student.school)
     )
     page = db.paginate(stmt, per_page=current_app.config["ROSTER_PAGE_SIZE"], error_out=False)
     schools = (
-        db.session.scalars(schools_for(current_user).order_by("name")).all()
+        db.session.scalars(scoped(current_user, School).order_by("name")).all()
         if current_user.role == Role.ADMIN
         else []
     )
@@ -54,8 +54,7 @@ def _unique_upn_error(form: StudentForm, student: Student | None) -> bool:
 @bp.route("/new", methods=["GET", "POST"])
 @school_staff_required
 def new():
-    if current_user.school_id is None:
-        abort(403)
+    own_school(current_user)
     today = date.today()
     form = StudentForm()
     if form.validate_on_submit() and not _unique_upn_error(form, None):
@@ -71,7 +70,7 @@ def new():
 @bp.get("/<int:student_id>")
 @school_staff_required
 def show(student_id: int):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     return render(
         "students/show.html",
         student=student,
@@ -83,7 +82,7 @@ def show(student_id: int):
 @bp.route("/<int:student_id>/edit", methods=["GET", "POST"])
 @school_staff_required
 def edit(student_id: int):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     today = date.today()
     form = StudentForm()
     if request.method == "GET":
@@ -105,7 +104,7 @@ def edit(student_id: int):
 @bp.post("/<int:student_id>/target")
 @school_staff_required
 def target(student_id: int):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     wanted = request.form.get("is_target")
     if wanted not in ("1", "0"):
         abort(400)

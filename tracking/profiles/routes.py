@@ -7,20 +7,11 @@ from datetime import date
 
 from flask import Blueprint, Response, abort, current_app, flash, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, false, select
 
 from app import audit
-from app.access import (
-    get_or_404,
-    group_or_404,
-    school_or_404,
-    school_staff_required,
-    schools_for,
-    student_or_404,
-    students_for,
-)
+from app.access import get_or_404, school_staff_required, scoped
 from app.extensions import db
-from app.models import Role, Student
+from app.models import Group, School, Student
 from app.web import render, see_other
 from tracking.profiles import jobs, pdf, services
 from tracking.profiles import render as printing
@@ -33,16 +24,6 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/profiles/static",
 )
-
-
-def jobs_for(user) -> Select:
-    """Select the export jobs `user` may see, scoped like students."""
-    stmt = select(ProfileJob)
-    if user.role == Role.ADMIN:
-        return stmt
-    if user.role in (Role.LEAD, Role.TEACHER) and user.school_id:
-        return stmt.where(ProfileJob.school_id == user.school_id)
-    return stmt.where(false())
 
 
 def _wants_sensitive() -> bool:
@@ -58,7 +39,7 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
 @bp.get("/students/<int:student_id>/profile")
 @school_staff_required
 def show(student_id: int):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     profile = services.load_profile(student)
     return render("profiles/show.html", profile=profile, sensitive=False, today=date.today())
 
@@ -66,7 +47,7 @@ def show(student_id: int):
 @bp.get("/students/<int:student_id>/profile.pdf")
 @school_staff_required
 def pdf_profile(student_id: int):
-    student = student_or_404(current_user, student_id)
+    student = get_or_404(current_user, Student, student_id)
     sensitive = _wants_sensitive()
     data = printing.profile_pdf(services.load_profile(student), sensitive=sensitive)
     services.record_export(current_user, [student], sensitive=sensitive, what="PDF profile")
@@ -78,7 +59,7 @@ def pdf_profile(student_id: int):
 @bp.get("/groups/<int:group_id>/cards.pdf")
 @school_staff_required
 def cards(group_id: int):
-    group = group_or_404(current_user, group_id)
+    group = get_or_404(current_user, Group, group_id)
     data = printing.cards_pdf(group, url_for("surveys.join", _external=True))
     # Personal codes leave the system on paper: worth a line in the audit log.
     audit.record(
@@ -99,7 +80,7 @@ def _start(job: ProfileJob):
 @bp.post("/groups/<int:group_id>/profiles")
 @school_staff_required
 def export_group(group_id: int):
-    group = group_or_404(current_user, group_id)
+    group = get_or_404(current_user, Group, group_id)
     try:
         job = jobs.create_job(
             current_user,
@@ -118,9 +99,9 @@ def export_group(group_id: int):
 @school_staff_required
 def exports():
     recent = db.session.scalars(
-        jobs_for(current_user).order_by(ProfileJob.id.desc()).limit(20)
+        scoped(current_user, ProfileJob).order_by(ProfileJob.id.desc()).limit(20)
     ).all()
-    schools = db.session.scalars(schools_for(current_user).order_by("name")).all()
+    schools = db.session.scalars(scoped(current_user, School).order_by("name")).all()
     return render("profiles/exports.html", recent=recent, schools=schools)
 
 
@@ -130,9 +111,9 @@ def export_targets():
     school_id = current_user.school_id or request.form.get("school_id", type=int)
     if not school_id:
         abort(404)
-    school = school_or_404(current_user, school_id)
+    school = get_or_404(current_user, School, school_id)
     students = db.session.scalars(
-        students_for(current_user)
+        scoped(current_user, Student)
         .where(
             Student.school_id == school.id,
             Student.is_target.is_(True),
@@ -151,7 +132,7 @@ def export_targets():
 @bp.get("/profiles/jobs/<int:job_id>")
 @school_staff_required
 def job(job_id: int):
-    job = get_or_404(jobs_for(current_user), ProfileJob, job_id)
+    job = get_or_404(current_user, ProfileJob, job_id)
     if not job.finished and jobs.is_stale(job):
         # Nobody is working on it (queued, or its worker stopped): start one here.
         jobs.ensure_worker(current_app._get_current_object())
@@ -161,7 +142,7 @@ def job(job_id: int):
 @bp.get("/profiles/jobs/<int:job_id>/download")
 @school_staff_required
 def download(job_id: int):
-    job = get_or_404(jobs_for(current_user), ProfileJob, job_id)
+    job = get_or_404(current_user, ProfileJob, job_id)
     if not job.finished:
         abort(409)
     name = pdf.safe_filename(f"profiles {job.title}", set(), suffix=".zip")

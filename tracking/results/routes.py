@@ -9,12 +9,12 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from app.access import group_or_404, groups_for, roles_required, student_or_404
+from app.access import get_or_404, own_school, roles_required, scoped
 from app.extensions import db
 from app.imports import roster, uploads
 from app.imports.forms import ConfirmForm
 from app.imports.roster import RosterFileError
-from app.models import Group, Role, School
+from app.models import Group, Role, Student
 from app.web import render, see_other
 from tracking import grades
 from tracking.results import grades_import, grid
@@ -75,7 +75,7 @@ def _grid_options() -> dict:
 
 def _index_page(values, errors: dict, status: int = 200):
     groups = db.session.scalars(
-        groups_for(current_user).options(joinedload(Group.school)).order_by(Group.name)
+        scoped(current_user, Group).options(joinedload(Group.school)).order_by(Group.name)
     ).all()
     return (
         render(
@@ -114,7 +114,7 @@ def grid_page():
     group = None
     group_id = request.args.get("group", "")
     if group_id.isdigit():
-        group = group_or_404(current_user, int(group_id))
+        group = get_or_404(current_user, Group, int(group_id))
     else:
         errors["group"] = "Choose a group"
     choice, choice_errors = grid.parse_choice(request.args, date.today())
@@ -130,7 +130,7 @@ def save_grid_cell():
     student_id = request.form.get("student", "")
     if not student_id.isdigit():
         abort(400)
-    student = student_or_404(current_user, int(student_id))
+    student = get_or_404(current_user, Student, int(student_id))
     choice = _choice_or_400(request.form)
     current = current_grades([student.id], choice.qualification, choice.kind).get(student.id)
     cell = GridCell(student, current, current.grade if current else "")
@@ -147,7 +147,7 @@ def save_grid():
     group_id = request.form.get("group", "")
     if not group_id.isdigit():
         abort(400)
-    group = group_or_404(current_user, int(group_id))
+    group = get_or_404(current_user, Group, int(group_id))
     choice = _choice_or_400(request.form)
     cells = grid_cells(group, choice)
     saved = problems = 0
@@ -175,16 +175,10 @@ def save_grid():
 # Views: the import -------------------------------------------------------------------------
 
 
-def _school() -> School:
-    if current_user.school_id is None:
-        abort(403)
-    return current_user.school
-
-
 @bp.route("/import", methods=["GET", "POST"])
 @import_staff_required
 def import_upload():
-    _school()
+    own_school(current_user)
     form = GradesUploadForm()
     if form.validate_on_submit():
         file = form.grades.data
@@ -210,7 +204,7 @@ def import_upload():
 @bp.get("/import/<int:upload_id>")
 @import_staff_required
 def import_preview(upload_id: int):
-    school = _school()
+    school = own_school(current_user)
     upload = uploads.upload_or_404(current_user, GRADES_PURPOSE, upload_id)
     plan, file_error = uploads.preview(
         upload, lambda content, name: preview_grades(school, content, name)
@@ -229,7 +223,7 @@ def import_preview(upload_id: int):
 @bp.post("/import/<int:upload_id>")
 @import_staff_required
 def import_confirm(upload_id: int):
-    school = _school()
+    school = own_school(current_user)
     upload = uploads.upload_or_404(current_user, GRADES_PURPOSE, upload_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
