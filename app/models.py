@@ -18,7 +18,9 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     event,
+    or_,
 )
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import academic
@@ -161,6 +163,17 @@ class Student(db.Model):
 
     def year_group(self, on: date | None = None) -> int:
         return academic.year_group(self.entry_year, on or date.today())
+
+    # "On roll": the one rule for a student still at the school on a day (today by default).
+    # `left_on` is the day they left; a leaving date still to come keeps them on roll.
+    @hybrid_method
+    def on_roll(self, on: date | None = None) -> bool:
+        return self.left_on is None or self.left_on > (on or date.today())
+
+    @on_roll.expression
+    @classmethod
+    def on_roll(cls, on: date | None = None):
+        return or_(cls.left_on.is_(None), cls.left_on > (on or date.today()))
 
     @property
     def is_disadvantaged(self) -> bool:

@@ -232,7 +232,7 @@ def live_rows(session: SurveySession) -> list[LiveRow]:
 
 
 def _eligible(student: Student) -> bool:
-    return not student.survey_opt_out and student.left_on is None
+    return not student.survey_opt_out and student.on_roll()
 
 
 def join(class_code: str, personal_code: str) -> SurveyResponse:
@@ -464,7 +464,7 @@ def session_results(session: SurveySession) -> SessionResults:
         .where(
             GroupMember.group_id == session.group_id,
             Student.survey_opt_out.is_(False),
-            Student.left_on.is_(None),
+            Student.on_roll(),
         )
     )
     with_answers = {sid: a for sid, a in answers.items() if a}

@@ -501,7 +501,7 @@ def seed(today: date) -> None:
         ]
         db.session.flush()
         students = db.session.scalars(
-            select(Student).where(Student.school_id == school.id, Student.left_on.is_(None))
+            select(Student).where(Student.school_id == school.id, Student.on_roll())
         ).all()
         for student in [*students, *past]:
             final = seeder.school_history(student, lead_id, teacher_id)

@@ -288,15 +288,15 @@ def _counts(intervention: Intervention) -> dict[str, int]:
 
 
 def _register_rows(intervention: Intervention) -> list[tuple[Student, str | None]]:
-    """The invited group's students now, and anyone already marked, with their status."""
+    """The invited group's students on roll on the day, and anyone already marked, with
+    their status."""
     marked = select(Attendance.student_id).where(Attendance.intervention_id == intervention.id)
     invited = [Student.id.in_(marked)]
     if intervention.group_id:
-        invited.append(
-            Student.id.in_(
-                select(GroupMember.student_id).where(GroupMember.group_id == intervention.group_id)
-            )
+        members = select(GroupMember.student_id).where(
+            GroupMember.group_id == intervention.group_id
         )
+        invited.append(Student.id.in_(members) & Student.on_roll(intervention.held_on))
     students = db.session.scalars(
         scoped(current_user, Student)
         .where(Student.school_id == intervention.school_id, or_(*invited))
@@ -375,9 +375,7 @@ def mark(intervention_id: int):
 @school_staff_required
 def attention_list():
     today = date.today()
-    targets = scoped(current_user, Student).where(
-        Student.is_target.is_(True), Student.left_on.is_(None)
-    )
+    targets = scoped(current_user, Student).where(Student.is_target.is_(True), Student.on_roll())
     flagged = attention.needs_attention(queries.outcome_data(targets), today)
     students = (
         {

@@ -21,7 +21,7 @@ def register(students_cli) -> None:
             raise click.ClickException(f"No school has URN {urn}")
         students = db.session.scalars(
             select(Student)
-            .where(Student.school_id == school.id, Student.left_on.is_(None))
+            .where(Student.school_id == school.id, Student.on_roll())
             .order_by(Student.last_name, Student.first_name)
         )
         writer = csv.writer(sys.stdout, lineterminator="\n")

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, or_
+from sqlalchemy import Select
 
 from app import academic
 from app.models import Student, fold
@@ -59,7 +59,7 @@ def apply_filters(stmt: Select, filters: RosterFilters, today: date) -> Select:
     if filters.pupil_premium:
         stmt = stmt.where(Student.pupil_premium.is_(True))
     if not filters.include_left:
-        stmt = stmt.where(or_(Student.left_on.is_(None), Student.left_on > today))
+        stmt = stmt.where(Student.on_roll(today))
     if filters.school_id is not None:
         stmt = stmt.where(Student.school_id == filters.school_id)
     return stmt.order_by(Student.last_name, Student.first_name, Student.id)

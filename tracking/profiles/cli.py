@@ -66,7 +66,7 @@ def zip_command(
                 .where(
                     Student.school_id == school.id,
                     Student.is_target.is_(True),
-                    Student.left_on.is_(None),
+                    Student.on_roll(),
                 )
                 .order_by(Student.last_name, Student.first_name, Student.id)
             )

@@ -117,7 +117,7 @@ def export_targets():
         .where(
             Student.school_id == school.id,
             Student.is_target.is_(True),
-            Student.left_on.is_(None),
+            Student.on_roll(),
         )
         .order_by(Student.last_name, Student.first_name, Student.id)
     ).all()
