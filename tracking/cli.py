@@ -27,7 +27,7 @@ def outcomes_for(urn: str | None, cohort: int | None, target_only: bool) -> dict
         stmt = stmt.where(Student.entry_year == cohort)
     if target_only:
         stmt = stmt.where(Student.is_target.is_(True))
-    students = outcomes.select(
+    students = outcomes.filter_students(
         queries.outcome_data(stmt),
         school_id=school.id if school else None,
         cohort=cohort,

@@ -18,17 +18,18 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from tracking.grades import GradeKind, Qualification, Tier
-from tracking.models import (
+from tracking.vocabulary import (
     Award,
+    DestinationType,
     EnrichmentKind,
     Evidence,
     InterventionType,
+    Post16Status,
+    Post16Subject,
+    SubjectCategory,
     UcasStatus,
 )
-from tracking.models import (
-    choices as coded,
-)
-from tracking.outcomes import DestinationType, Post16Status, Post16Subject, SubjectCategory
+from tracking.vocabulary import choices as coded
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -38,7 +39,7 @@ def _date(label: str, message: str) -> DateField:
 
 
 def choices(kind) -> list[SelectChoice]:
-    """The options of a select of coded values (see tracking.models.LABELS)."""
+    """The options of a select of coded values (see tracking.vocabulary.LABELS)."""
     return [SelectChoice(value, text) for value, text in coded(kind)]
 
 

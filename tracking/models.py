@@ -5,7 +5,6 @@ History is kept: a new grade, choice or destination is a new row with who entere
 the current value is the newest row. Editing a row corrects a mistake (audited, before/after).
 """
 
-import enum
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
@@ -13,140 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models import Group, School, Student, User, utcnow
-from tracking.grades import GradeKind, Qualification, Tier
-from tracking.outcomes import DestinationType, Post16Status, Post16Subject, SubjectCategory
-
-
-class Source(enum.StrEnum):
-    """How a record got here: typed in by staff, or imported (a file, the command line)."""
-
-    ENTERED = "entered"
-    IMPORTED = "imported"
-
-
-class UcasStatus(enum.StrEnum):
-    APPLIED = "applied"
-    OFFER_CONDITIONAL = "offer_conditional"
-    OFFER_UNCONDITIONAL = "offer_unconditional"
-    FIRM = "firm"
-    INSURANCE = "insurance"
-    PLACED = "placed"
-    UNPLACED = "unplaced"
-    WITHDRAWN = "withdrawn"
-
-
-class Evidence(enum.StrEnum):
-    """Where a destination is known from."""
-
-    STUDENT = "student"
-    UCAS = "ucas"
-    SCHOOL_SURVEY = "school_survey"
-
-
-class InterventionType(enum.StrEnum):
-    SMALL_GROUP = "small_group"
-    KS4_BOOSTER = "ks4_booster"
-    PEER_MENTORING = "peer_mentoring"
-    EXTENSION_COURSE = "extension_course"
-    ENRICHMENT = "enrichment"
-
-
-class EnrichmentKind(enum.StrEnum):
-    UKMT_CHALLENGE = "ukmt_challenge"
-    MATHS_CIRCLE = "maths_circle"
-    UNIVERSITY_VISIT = "university_visit"
-    OTHER_PROVIDER = "other_provider"
-
-
-class AttendanceStatus(enum.StrEnum):
-    PRESENT = "present"
-    ABSENT = "absent"
-    EXCUSED = "excused"
-
-
-class Award(enum.StrEnum):
-    GOLD = "gold"
-    SILVER = "silver"
-    BRONZE = "bronze"
-    PARTICIPATION = "participation"
-
-
-# The names people use, for every coded value a page shows.
-LABELS: dict[type[enum.StrEnum], dict[str, str]] = {
-    Qualification: {q.value: q.label for q in Qualification},
-    GradeKind: {k.value: k.label for k in GradeKind},
-    Tier: {t.value: t.label for t in Tier},
-    Source: {"entered": "Entered", "imported": "Imported"},
-    Post16Subject: {
-        "a_level_maths": "A-level Maths",
-        "a_level_further_maths": "A-level Further Maths",
-        "core_maths": "Core Maths",
-        "none": "No maths after 16",
-    },
-    Post16Status: {
-        "considering": "Considering",
-        "applied": "Applied",
-        "enrolled": "Enrolled",
-        "withdrawn": "Withdrawn",
-    },
-    UcasStatus: {
-        "applied": "Applied",
-        "offer_conditional": "Offer (conditional)",
-        "offer_unconditional": "Offer (unconditional)",
-        "firm": "Firm choice",
-        "insurance": "Insurance choice",
-        "placed": "Placed",
-        "unplaced": "Unplaced",
-        "withdrawn": "Withdrawn",
-    },
-    SubjectCategory: {
-        "mathematics": "Mathematics",
-        "maths_related": "Maths-related",
-        "other": "Other subject",
-    },
-    DestinationType: {
-        "higher_education": "Higher education",
-        "apprenticeship": "Apprenticeship",
-        "employment": "Employment",
-        "further_education": "Further education",
-        "gap_year": "Gap year",
-        "other": "Other",
-        "unknown": "Unknown",
-    },
-    Evidence: {"student": "Student", "ucas": "UCAS", "school_survey": "School survey"},
-    InterventionType: {
-        "small_group": "Small-group support",
-        "ks4_booster": "KS4 booster",
-        "peer_mentoring": "Peer mentoring",
-        "extension_course": "Extension course",
-        "enrichment": "Enrichment",
-    },
-    EnrichmentKind: {
-        "ukmt_challenge": "UKMT challenge",
-        "maths_circle": "Maths circle",
-        "university_visit": "University visit",
-        "other_provider": "Other provider",
-    },
-    AttendanceStatus: {"present": "Present", "absent": "Absent", "excused": "Excused"},
-    Award: {
-        "gold": "Gold",
-        "silver": "Silver",
-        "bronze": "Bronze",
-        "participation": "Participation",
-    },
-}
-
-
-def label(kind: type[enum.StrEnum], value: str | None) -> str:
-    """Return the name people use for a coded value ('' for None, the code if unknown)."""
-    if value is None:
-        return ""
-    return LABELS[kind].get(value, value)
-
-
-def choices(kind: type[enum.StrEnum]) -> list[tuple[str, str]]:
-    """Return (value, label) pairs of a coded value, in their usual order."""
-    return list(LABELS[kind].items())
+from tracking.vocabulary import EnrichmentKind, InterventionType, Source, label
 
 
 class _StudentRecord:

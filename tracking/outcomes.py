@@ -20,11 +20,11 @@ import statistics
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from app.academic import academic_year, label, year_group
 from tracking.grades import GradeEntry, GradeKind, Qualification, at_least, current
+from tracking.vocabulary import DestinationType, Post16Status, Post16Subject, SubjectCategory
 
 # Enjoyment counts for ages 11-16: Years 7 to 11, at the time the survey was taken.
 ENJOYMENT_SCALE = "enjoyment"
@@ -32,46 +32,8 @@ FIRST_ENJOYMENT_YEAR = 7
 LAST_ENJOYMENT_YEAR = 11
 
 
-class Post16Subject(StrEnum):
-    """A post-16 maths course a student may intend to take or enrol on ("none": no maths)."""
-
-    A_LEVEL_MATHS = "a_level_maths"
-    A_LEVEL_FURTHER_MATHS = "a_level_further_maths"
-    CORE_MATHS = "core_maths"
-    NONE = "none"
-
-
-class Post16Status(StrEnum):
-    """How far a student has got with a post-16 course."""
-
-    CONSIDERING = "considering"
-    APPLIED = "applied"
-    ENROLLED = "enrolled"
-    WITHDRAWN = "withdrawn"
-
-
-class DestinationType(StrEnum):
-    """Where a student went after Year 13."""
-
-    HIGHER_EDUCATION = "higher_education"
-    APPRENTICESHIP = "apprenticeship"
-    EMPLOYMENT = "employment"
-    FURTHER_EDUCATION = "further_education"
-    GAP_YEAR = "gap_year"
-    OTHER = "other"
-    UNKNOWN = "unknown"
-
-
-class SubjectCategory(StrEnum):
-    """How close a destination's subject (a degree, say) is to mathematics."""
-
-    MATHEMATICS = "mathematics"
-    MATHS_RELATED = "maths_related"
-    OTHER = "other"
-
-
 @dataclass(frozen=True)
-class Post16Record:
+class Post16Entry:
     """One post-16 intention or enrolment record: a subject, its status and its date.
 
     Statuses are kept per subject: the newest record of a subject is that subject's current
@@ -85,7 +47,7 @@ class Post16Record:
 
 
 @dataclass(frozen=True)
-class DestinationRecord:
+class DestinationEntry:
     """One destination record after Year 13: its type and, where it has one, the subject's
     category (a degree's subject, an apprenticeship's field)."""
 
@@ -120,8 +82,8 @@ class StudentOutcomeData:
     is_target: bool = False
     is_disadvantaged: bool = False
     grades: tuple[GradeEntry, ...] = ()
-    post16: tuple[Post16Record, ...] = ()
-    destinations: tuple[DestinationRecord, ...] = ()
+    post16: tuple[Post16Entry, ...] = ()
+    destinations: tuple[DestinationEntry, ...] = ()
     survey_scores: tuple[SurveyScore, ...] = ()
 
     def final_grade(self, qualification: str) -> str | None:
@@ -141,7 +103,7 @@ class StudentOutcomeData:
         return self.post16_status(subject) == Post16Status.ENROLLED
 
     @property
-    def destination(self) -> DestinationRecord | None:
+    def destination(self) -> DestinationEntry | None:
         """The current (newest) destination record, or None if none is recorded."""
         if not self.destinations:
             return None
@@ -227,7 +189,7 @@ class EnjoymentTrend:
         }
 
 
-def select(
+def filter_students(
     students: Iterable[StudentOutcomeData],
     school_id: int | None = None,
     cohort: int | None = None,

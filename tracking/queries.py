@@ -29,14 +29,9 @@ from tracking.models import (
     StudentNote,
     UcasApplication,
 )
-from tracking.outcomes import (
-    DestinationRecord,
-    Post16Subject,
-    StudentOutcomeData,
-    SurveyScore,
-)
-from tracking.outcomes import Post16Record as Post16Entry
+from tracking.outcomes import DestinationEntry, Post16Entry, StudentOutcomeData, SurveyScore
 from tracking.services import dosage
+from tracking.vocabulary import Post16Subject
 
 
 def _score_histories(student_ids: list[int]) -> dict[int, list]:
@@ -120,7 +115,7 @@ def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOut
         ).where(Post16Record.student_id.in_(ids))
     ):
         post16[row[0]].append(Post16Entry(*row[1:]))
-    destinations: dict[int, list[DestinationRecord]] = defaultdict(list)
+    destinations: dict[int, list[DestinationEntry]] = defaultdict(list)
     for row in db.session.execute(
         select(
             Destination.student_id,
@@ -130,7 +125,7 @@ def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOut
             Destination.id,
         ).where(Destination.student_id.in_(ids))
     ):
-        destinations[row[0]].append(DestinationRecord(*row[1:]))
+        destinations[row[0]].append(DestinationEntry(*row[1:]))
     scores = survey_scores([row.id for row in rows]) if with_surveys else {}
     return [
         StudentOutcomeData(

@@ -15,10 +15,11 @@ from app.access import get_or_404, own_school, school_staff_required, scoped
 from app.extensions import db
 from app.models import Group, GroupMember, Student
 from app.web import render, see_other, wants_fragment
-from tracking import attention, models, queries, services
+from tracking import attention, queries, services, vocabulary
 from tracking.forms import InterventionForm, record_form, today_default
 from tracking.grades import GradeError
-from tracking.models import Attendance, AttendanceStatus, Intervention
+from tracking.models import Attendance, Intervention
+from tracking.vocabulary import AttendanceStatus
 
 bp = Blueprint("tracking", __name__, template_folder="templates")
 
@@ -399,4 +400,4 @@ def attention_list():
 @bp.app_template_filter("tracking_label")
 def tracking_label(value: str | None, kind: str) -> str:
     """The name people use for a coded value: `{{ record.status|tracking_label('UcasStatus') }}`."""
-    return models.label(getattr(models, kind), value)
+    return vocabulary.label(getattr(vocabulary, kind), value)

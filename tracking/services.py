@@ -22,17 +22,15 @@ from tracking import grades
 from tracking.grades import GradeError
 from tracking.models import (
     Attendance,
-    AttendanceStatus,
     CompetitionResult,
     Destination,
     GradeRecord,
     Intervention,
-    InterventionType,
     Post16Record,
-    Source,
     StudentNote,
     UcasApplication,
 )
+from tracking.vocabulary import AttendanceStatus, InterventionType, Source
 
 __all__ = [
     "GradeError",

@@ -6,7 +6,7 @@ import pytest
 
 from tracking.attention import needs_attention, reasons, spring_of_year_11
 from tracking.grades import GradeEntry
-from tracking.outcomes import Post16Record, StudentOutcomeData, SurveyScore
+from tracking.outcomes import Post16Entry, StudentOutcomeData, SurveyScore
 
 # Entry 2021: Year 11 in 2025/26 (spring term from 1 Jan 2026), Year 13 in 2027/28.
 ENTRY = 2021
@@ -173,7 +173,7 @@ def test_each_scale_is_judged_on_its_own_and_other_scales_are_ignored():
 
 
 def _intention(subject="none", status="considering", on=date(2025, 11, 1)):
-    return Post16Record(subject, status, on, 1)
+    return Post16Entry(subject, status, on, 1)
 
 
 NO_INTENTION = "No post-16 maths intention recorded (due by the spring term of Year 11)"

@@ -8,9 +8,9 @@ import pytest
 
 from tracking.grades import GradeEntry
 from tracking.outcomes import (
-    DestinationRecord,
+    DestinationEntry,
     EnjoymentTrend,
-    Post16Record,
+    Post16Entry,
     Rate,
     StudentOutcomeData,
     SurveyScore,
@@ -18,10 +18,10 @@ from tracking.outcomes import (
     a_level_choice,
     a_level_top_grades,
     enjoyment_by_wave,
+    filter_students,
     five_outcomes,
     gcse_7_to_9,
     maths_degree,
-    select,
     term_of,
     wave_name,
 )
@@ -42,11 +42,11 @@ def a_level(value, further=False, on=date(2023, 8, 17)):
 
 
 def post16(subject, status, on=date(2021, 9, 6)):
-    return Post16Record(subject, status, on, next(_ids))
+    return Post16Entry(subject, status, on, next(_ids))
 
 
 def destination(kind, category=None, on=date(2023, 10, 1)):
-    return DestinationRecord(kind, category, on, next(_ids))
+    return DestinationEntry(kind, category, on, next(_ids))
 
 
 def student(id, entry_year=2016, school_id=1, **records):
@@ -257,7 +257,7 @@ def ids(students):
 
 
 def test_select_with_no_filter_keeps_everyone_in_order():
-    assert ids(select(PEOPLE)) == [1, 2, 3, 4, 5]
+    assert ids(filter_students(PEOPLE)) == [1, 2, 3, 4, 5]
 
 
 @pytest.mark.parametrize(
@@ -277,14 +277,14 @@ def test_select_with_no_filter_keeps_everyone_in_order():
     ],
 )
 def test_select_filters_combine(filters, expected):
-    assert ids(select(PEOPLE, **filters)) == expected
+    assert ids(filter_students(PEOPLE, **filters)) == expected
 
 
 def test_outcomes_of_a_selection():
     # Students 1-4 in school 1, 5-8 in school 2 (same records as COHORT).
     split = [replace(s, school_id=1 if s.student_id <= 4 else 2) for s in COHORT]
     # School 2: finals 5 (U), 7 (7), 8 (8) -> 3, of which 7-9: 7, 8 -> 2; 6 has none.
-    assert gcse_7_to_9(select(split, school_id=2)) == Rate(2, 3, 1)
+    assert gcse_7_to_9(filter_students(split, school_id=2)) == Rate(2, 3, 1)
 
 
 # --- Enjoyment per wave ----------------------------------------------------------------------

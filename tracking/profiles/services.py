@@ -17,20 +17,18 @@ from app.models import Student, User
 from tracking.grades import GradeKind, Qualification, current
 from tracking.models import (
     Attendance,
-    AttendanceStatus,
     CompetitionResult,
     Destination,
     GradeRecord,
     Intervention,
-    InterventionType,
     Post16Record,
     StudentNote,
     UcasApplication,
 )
-from tracking.outcomes import Post16Subject
 from tracking.profiles import charts
 from tracking.queries import grade_entry
 from tracking.services import dosage
+from tracking.vocabulary import AttendanceStatus, InterventionType, Post16Subject
 
 LATEST_NOTES = 3
 SUMMARY_KINDS = (

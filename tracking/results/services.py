@@ -15,10 +15,11 @@ from app.imports.roster import RowError
 from app.models import Group, GroupMember, School, Student, User
 from tracking import grades, services
 from tracking.grades import GradeEntry, GradeError
-from tracking.models import GradeRecord, Source
+from tracking.models import GradeRecord
 from tracking.results import grades_import, grid
 from tracking.results.grades_import import GradeRow, GradesResult
 from tracking.results.grid import GridChoice
+from tracking.vocabulary import Source
 
 SAVED, UNCHANGED, INVALID = "saved", "unchanged", "invalid"
 

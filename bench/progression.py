@@ -2,7 +2,7 @@
 (grades, post-16 records, UCAS, destinations, competition results, notes, interventions with
 attendance), then times the timeline page, the "Needs attention" page and the five outcomes.
 
-    .venv/bin/python bench/tracking.py [--students 5000] [--repeat 30]
+    .venv/bin/python bench/progression.py [--students 5000] [--repeat 30]
 
 Uses a temporary SQLite database unless DATABASE_URL is set (then it must be an empty
 database it may fill). Prints the median and p95 of each request in milliseconds and its ratio
