@@ -5,8 +5,9 @@ from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
+from app.access import scoped
 from app.extensions import db
 from app.imports.roster import RosterFileError
 from app.models import Upload, User, utcnow
@@ -17,13 +18,19 @@ IN_LIST_SIZE = 5000
 ALREADY_IMPORTED = "This file has already been imported. Upload it again to import it again."
 
 
+def purge_expired(purpose: str | None = None) -> int:
+    """Delete uploads more than LIFETIME old, applied or not (of one purpose, when given), so
+    files of children's data do not pile up; return how many. Flushes; never commits."""
+    stmt = delete(Upload).where(Upload.created_at < utcnow() - LIFETIME)
+    if purpose is not None:
+        stmt = stmt.where(Upload.purpose == purpose)
+    return db.session.execute(stmt).rowcount or 0
+
+
 def store_upload(user: User, purpose: str, filename: str, content: bytes) -> Upload:
-    """Keep an uploaded file of `user`'s school until it is confirmed. Uploads of the same
-    purpose more than a day old, applied or not, are deleted so files of children's data do
-    not pile up. Flushes; never commits."""
-    db.session.execute(
-        delete(Upload).where(Upload.purpose == purpose, Upload.created_at < utcnow() - LIFETIME)
-    )
+    """Keep an uploaded file of `user`'s school until it is confirmed (expired uploads of the
+    same purpose go first; a periodic task purges the rest). Flushes; never commits."""
+    purge_expired(purpose)
     upload = Upload(
         school_id=user.school_id,
         user_id=user.id,
@@ -39,11 +46,8 @@ def store_upload(user: User, purpose: str, filename: str, content: bytes) -> Upl
 def upload_or_404(user: User, purpose: str, upload_id: int) -> Upload:
     """Return `user`'s own upload of this purpose; anyone else's is a 404."""
     return db.first_or_404(
-        select(Upload).where(
-            Upload.id == upload_id,
-            Upload.purpose == purpose,
-            Upload.school_id == user.school_id,
-            Upload.user_id == user.id,
+        scoped(user, Upload).where(
+            Upload.id == upload_id, Upload.purpose == purpose, Upload.user_id == user.id
         )
     )
 
