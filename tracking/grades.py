@@ -28,6 +28,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+from tracking.current import newest_first
+
 
 class GradeError(ValueError):
     """Raised for a grade, tier, kind or qualification that is not allowed, with a message fit
@@ -254,6 +256,18 @@ class GradeEntry:
     recorded_on: date
     id: int
 
+    @classmethod
+    def of(cls, record) -> GradeEntry:
+        """The entry of a stored grade record (or of a row with the same columns)."""
+        return cls(
+            record.qualification,
+            record.kind,
+            record.grade,
+            record.tier,
+            record.recorded_on,
+            record.id,
+        )
+
 
 def history(
     records: Iterable[GradeEntry], kind: str | None = None, qualification: str | None = None
@@ -269,7 +283,7 @@ def history(
         if (kind is None or record.kind == kind)
         and (qualification is None or record.qualification == qualification)
     ]
-    return sorted(chosen, key=lambda record: (record.recorded_on, record.id), reverse=True)
+    return newest_first(chosen)
 
 
 def current(

@@ -23,6 +23,7 @@ from datetime import date
 from typing import Any
 
 from app.academic import academic_year, label, year_group
+from tracking.current import newest
 from tracking.grades import GradeEntry, GradeKind, Qualification, at_least, current
 from tracking.vocabulary import DestinationType, Post16Status, Post16Subject, SubjectCategory
 
@@ -93,10 +94,8 @@ class StudentOutcomeData:
 
     def post16_status(self, subject: str) -> str | None:
         """Return the current status of a post-16 subject, or None if it was never recorded."""
-        records = [record for record in self.post16 if record.subject == subject]
-        if not records:
-            return None
-        return max(records, key=lambda record: (record.recorded_on, record.id)).status
+        record = newest(record for record in self.post16 if record.subject == subject)
+        return record.status if record else None
 
     def enrolled_on(self, subject: str) -> bool:
         """Return whether the current status of a post-16 subject is "enrolled"."""
@@ -105,9 +104,7 @@ class StudentOutcomeData:
     @property
     def destination(self) -> DestinationEntry | None:
         """The current (newest) destination record, or None if none is recorded."""
-        if not self.destinations:
-            return None
-        return max(self.destinations, key=lambda record: (record.recorded_on, record.id))
+        return newest(self.destinations)
 
 
 @dataclass(frozen=True)

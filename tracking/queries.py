@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Student
+from tracking.current import newest, newest_per
 from tracking.grades import GradeEntry, GradeKind, Qualification, current
 from tracking.models import (
     Attendance,
@@ -65,13 +66,6 @@ def survey_scores(student_ids: list[int]) -> dict[int, tuple[SurveyScore, ...]]:
         student_id: _as_scores(histories)
         for student_id, histories in _score_histories(student_ids).items()
     }
-
-
-def grade_entry(record: GradeRecord) -> GradeEntry:
-    """Return the pure view of a stored grade record."""
-    return GradeEntry(
-        record.qualification, record.kind, record.grade, record.tier, record.recorded_on, record.id
-    )
 
 
 def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOutcomeData]:
@@ -254,41 +248,48 @@ SUMMARY_KINDS = (
 )
 
 
+@dataclass(frozen=True)
+class Progress:
+    """A student's current values, from their records as stored (history included)."""
+
+    grades: list[tuple[Qualification, dict[str, GradeEntry | None]]]  # per qualification
+    post16: list[Post16Record]  # the current status of each subject, in the usual order
+    ucas: list[UcasApplication]  # the current status of each course at each provider
+    destination: Destination | None
+    entries: list[GradeEntry]  # every grade, as plain entries (for charts)
+
+
+def current_progress(grades: list, post16: list, ucas: list, destinations: list) -> Progress:
+    """Return the current grade of each summary kind per qualification, the current status of
+    each post-16 subject and UCAS application, and the current destination (see
+    tracking.current for the rule)."""
+    entries = [GradeEntry.of(r) for r in grades]
+    table = []
+    for qualification in SUMMARY_QUALIFICATIONS:
+        row = {kind.value: current(entries, kind, qualification) for kind in SUMMARY_KINDS}
+        if any(row.values()):
+            table.append((qualification, row))
+    by_subject = newest_per(post16, key=lambda r: r.subject)
+    return Progress(
+        grades=table,
+        post16=[by_subject[s] for s in Post16Subject if s in by_subject],
+        ucas=list(newest_per(ucas, key=lambda r: (r.course, r.provider)).values()),
+        destination=newest(destinations),
+        entries=entries,
+    )
+
+
 def progression_summary(student: Student) -> dict:
     """Return the student page's progression section: current grades per qualification,
     the current post-16 status per subject, the current destination, the current status of
     each UCAS application, dosage and the latest note. Six queries whatever the history."""
-    records = db.session.scalars(
-        select(GradeRecord).where(GradeRecord.student_id == student.id)
-    ).all()
-    entries = [grade_entry(r) for r in records]
-    grades = []
-    for qualification in SUMMARY_QUALIFICATIONS:
-        row = {kind.value: current(entries, kind, qualification) for kind in SUMMARY_KINDS}
-        if any(row.values()):
-            grades.append((qualification, row))
-    post16_rows = db.session.scalars(
-        select(Post16Record).where(Post16Record.student_id == student.id)
-    ).all()
-    post16 = []
-    for subject in Post16Subject:
-        of_subject = [r for r in post16_rows if r.subject == subject]
-        if of_subject:
-            post16.append(max(of_subject, key=lambda r: (r.recorded_on, r.id)))
-    destination = db.session.scalars(
-        select(Destination)
-        .where(Destination.student_id == student.id)
-        .order_by(Destination.recorded_on.desc(), Destination.id.desc())
-        .limit(1)
-    ).first()
-    # Each application's current status: the newest row of each course at each provider.
-    ucas: dict[tuple[str, str], UcasApplication] = {}
-    for row in db.session.scalars(
-        select(UcasApplication)
-        .where(UcasApplication.student_id == student.id)
-        .order_by(UcasApplication.recorded_on.desc(), UcasApplication.id.desc())
-    ):
-        ucas.setdefault((row.course, row.provider), row)
+
+    def rows(model) -> list:
+        return db.session.scalars(select(model).where(model.student_id == student.id)).all()
+
+    progress = current_progress(
+        rows(GradeRecord), rows(Post16Record), rows(UcasApplication), rows(Destination)
+    )
     note = db.session.scalars(
         select(StudentNote)
         .where(StudentNote.student_id == student.id)
@@ -298,10 +299,10 @@ def progression_summary(student: Student) -> dict:
     ).first()
     return {
         "student": student,
-        "grades": grades,
-        "post16": post16,
-        "destination": destination,
-        "ucas": list(ucas.values()),
+        "grades": progress.grades,
+        "post16": progress.post16,
+        "destination": progress.destination,
+        "ucas": progress.ucas,
         "dosage": dosage([student.id]).get(student.id, []),
         "note": note,
     }

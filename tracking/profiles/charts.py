@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from tracking.current import oldest_first
 from tracking.grades import (
     GradeEntry,
     GradeKind,
@@ -98,7 +99,7 @@ def grade_chart(
     x = _x_scale([e.recorded_on for e in chosen])
     series = []
     for kind in CHARTED_KINDS:
-        of_kind = sorted((e for e in chosen if e.kind == kind), key=lambda e: (e.recorded_on, e.id))
+        of_kind = oldest_first(e for e in chosen if e.kind == kind)
         if of_kind:
             series.append(
                 Series(

@@ -14,7 +14,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from app import audit
 from app.extensions import db
 from app.models import Student, User
-from tracking.grades import GradeKind, Qualification, current
 from tracking.models import (
     Attendance,
     CompetitionResult,
@@ -26,18 +25,11 @@ from tracking.models import (
     UcasApplication,
 )
 from tracking.profiles import charts
-from tracking.queries import grade_entry
+from tracking.queries import current_progress
 from tracking.services import dosage
-from tracking.vocabulary import AttendanceStatus, InterventionType, Post16Subject
+from tracking.vocabulary import AttendanceStatus, InterventionType
 
 LATEST_NOTES = 3
-SUMMARY_KINDS = (
-    GradeKind.TARGET,
-    GradeKind.WORKING_AT,
-    GradeKind.PREDICTED,
-    GradeKind.MOCK,
-    GradeKind.FINAL,
-)
 
 
 @dataclass
@@ -133,38 +125,22 @@ def load_profiles(
     return profiles
 
 
-def _newest(rows: list, *, on: str = "recorded_on") -> list:
-    return sorted(rows, key=lambda r: (getattr(r, on), r.id), reverse=True)
-
-
 def _profile(student: Student, **rows: list) -> Profile:
-    entries = [grade_entry(r) for r in rows["grades"]]
-    grades = []
-    for qualification in Qualification:
-        row = {kind.value: current(entries, kind, qualification) for kind in SUMMARY_KINDS}
-        if any(row.values()):
-            grades.append((qualification, row))
-    post16 = []
-    for subject in Post16Subject:
-        of_subject = [r for r in rows["post16"] if r.subject == subject]
-        if of_subject:
-            post16.append(_newest(of_subject)[0])
-    ucas: dict[tuple[str, str], UcasApplication] = {}
-    for row in _newest(rows["ucas"]):
-        ucas.setdefault((row.course, row.provider), row)
-    destinations = _newest(rows["destinations"])
+    progress = current_progress(rows["grades"], rows["post16"], rows["ucas"], rows["destinations"])
     return Profile(
         student=student,
-        grades=grades,
-        grade_charts=charts.grade_charts(entries),
+        grades=progress.grades,
+        grade_charts=charts.grade_charts(progress.entries),
         survey_scores=rows["scores"],
         dosage=rows["dosage"],
         enrichment=sorted(rows["enrichment"], key=lambda i: (i.held_on, i.id)),
         competitions=sorted(rows["competitions"], key=lambda r: (r.taken_on, r.id)),
-        post16=post16,
-        ucas=list(ucas.values()),
-        destination=destinations[0] if destinations else None,
-        notes=_newest(rows["notes"], on="created_at")[:LATEST_NOTES],
+        post16=progress.post16,
+        ucas=progress.ucas,
+        destination=progress.destination,
+        notes=sorted(rows["notes"], key=lambda n: (n.created_at, n.id), reverse=True)[
+            :LATEST_NOTES
+        ],
     )
 
 

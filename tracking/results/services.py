@@ -35,12 +35,6 @@ class GridCell:
     message: str | None = None
 
 
-def grade_entry(record) -> GradeEntry:
-    return GradeEntry(
-        record.qualification, record.kind, record.grade, record.tier, record.recorded_on, record.id
-    )
-
-
 def current_grades(student_ids, qualification: str, kind: str) -> dict[int, GradeEntry]:
     """Return student id -> current record of one qualification and kind, in one query.
 
@@ -63,7 +57,7 @@ def current_grades(student_ids, qualification: str, kind: str) -> dict[int, Grad
     )
     by_student: dict[int, list[GradeEntry]] = {}
     for row in rows:
-        by_student.setdefault(row.student_id, []).append(grade_entry(row))
+        by_student.setdefault(row.student_id, []).append(GradeEntry.of(row))
     return {sid: grades.current(entries, kind) for sid, entries in by_student.items()}
 
 
@@ -116,7 +110,7 @@ def save_cell(actor: User, cell: GridCell, typed: str | None, choice: GridChoice
         source=Source.ENTERED,
         term=choice.term,
     )
-    cell.current, cell.state = grade_entry(record), SAVED
+    cell.current, cell.state = GradeEntry.of(record), SAVED
     return cell
 
 
