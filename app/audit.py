@@ -50,3 +50,52 @@ def record(
     )
     db.session.add(event)
     return event
+
+
+def created(
+    actor: User | None,
+    action: str,
+    row: Any,
+    fields: list[str] | tuple[str, ...],
+    *,
+    summary: str,
+    school_id: int | None = None,
+) -> Any:
+    """Add a new row, flush it (for its id) and audit its creation with the values of
+    `fields`. Returns the row. Never commits."""
+    db.session.add(row)
+    db.session.flush()
+    record(actor, action, row, school_id=school_id, summary=summary, after=snapshot(row, fields))
+    return row
+
+
+def edited(
+    actor: User | None,
+    action: str,
+    row: Any,
+    fields: list[str] | tuple[str, ...],
+    data: dict,
+    *,
+    summary: str,
+    school_id: int | None = None,
+) -> bool:
+    """Set the `fields` of `row` that `data` has, and audit what changed (before and after,
+    named in the summary). Returns False, auditing nothing, when nothing did. Never commits."""
+    before = snapshot(row, fields)
+    for name in fields:
+        if name in data:
+            setattr(row, name, data[name])
+    old, new = changes(before, snapshot(row, fields))
+    if not new:
+        return False
+    db.session.flush()
+    record(
+        actor,
+        action,
+        row,
+        school_id=school_id,
+        summary=f"{summary}: {', '.join(sorted(new))}",
+        before=old,
+        after=new,
+    )
+    return True

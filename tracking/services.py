@@ -202,42 +202,28 @@ def _add(actor: User | None, student: Student, model: type, data: dict, author: 
         record.author_id = actor.id if actor else None
     else:
         record.entered_by_id = actor.id if actor else None
-    db.session.add(record)
-    db.session.flush()
-    audit.record(
+    return audit.created(
         actor,
         f"{model.__tablename__}.create",
         record,
+        FIELDS[model],
         school_id=student.school_id,
         summary=f"Added a {_ENTITY_NAMES[model]} for {student.full_name}",
-        after=audit.snapshot(record, FIELDS[model]),
     )
-    return record
 
 
 def _update(actor: User | None, record: Any, data: dict[str, Any]) -> bool:
     model = type(record)
-    fields = FIELDS[model]
-    before = audit.snapshot(record, fields)
-    for name in fields:
-        if name in data and name != "source":
-            setattr(record, name, data[name])
-    old, new = audit.changes(before, audit.snapshot(record, fields))
-    if not new:
-        return False
-    db.session.flush()
     student = db.session.get(Student, record.student_id)
-    audit.record(
+    return audit.edited(
         actor,
         f"{model.__tablename__}.update",
         record,
+        FIELDS[model],
+        {name: value for name, value in data.items() if name != "source"},
         school_id=student.school_id,
-        summary=f"Corrected a {_ENTITY_NAMES[model]} of {student.full_name}: "
-        + ", ".join(sorted(new)),
-        before=old,
-        after=new,
+        summary=f"Corrected a {_ENTITY_NAMES[model]} of {student.full_name}",
     )
-    return True
 
 
 def _check_intervention(data: dict[str, Any]) -> dict[str, Any]:
@@ -266,16 +252,13 @@ def create_intervention(actor: User | None, school_id: int, data: dict[str, Any]
     intervention = Intervention(
         school_id=school_id, created_by_id=actor.id if actor else None, **data
     )
-    db.session.add(intervention)
-    db.session.flush()
-    audit.record(
+    return audit.created(
         actor,
         "intervention.create",
         intervention,
+        INTERVENTION_FIELDS,
         summary=f"Added intervention {intervention.title}",
-        after=audit.snapshot(intervention, INTERVENTION_FIELDS),
     )
-    return intervention
 
 
 def update_intervention(actor: User | None, intervention: Intervention, data: dict) -> bool:
@@ -283,20 +266,13 @@ def update_intervention(actor: User | None, intervention: Intervention, data: di
     form gives them); audit what changed. Return True if anything did. Raises RecordError
     as `create_intervention` does, changing nothing."""
     data = _check_intervention(data)
-    before = audit.snapshot(intervention, INTERVENTION_FIELDS)
-    for name in INTERVENTION_FIELDS:
-        setattr(intervention, name, data[name])
-    old, new = audit.changes(before, audit.snapshot(intervention, INTERVENTION_FIELDS))
-    if not new:
-        return False
-    db.session.flush()
-    audit.record(
+    return audit.edited(
         actor,
         "intervention.update",
         intervention,
+        INTERVENTION_FIELDS,
+        data,
         summary=f"Edited intervention {intervention.title}",
-        before=old,
-        after=new,
     )
     return True
 

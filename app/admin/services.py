@@ -115,16 +115,15 @@ def create_school(actor: User | None, urn: str, name: str) -> School:
         raise AdminError(problems)
     school = School(urn=urn, name=name)
     db.session.add(school)
-    db.session.flush()
-    audit.record(
+    db.session.flush()  # the event is the new school's own: it needs its id
+    return audit.created(
         actor,
         "school.create",
         school,
+        SCHOOL_FIELDS,
         school_id=school.id,
         summary=f"Added school {school.name} (URN {school.urn})",
-        after=audit.snapshot(school, SCHOOL_FIELDS),
     )
-    return school
 
 
 def create_user(
@@ -166,16 +165,9 @@ def create_user(
         active=True,
         session_version=1,
     )
-    db.session.add(user)
-    db.session.flush()
-    audit.record(
-        actor,
-        "user.create",
-        user,
-        summary=f"Added {role.label} account {user.email}",
-        after=audit.snapshot(user, USER_FIELDS),
+    return audit.created(
+        actor, "user.create", user, USER_FIELDS, summary=f"Added {role.label} account {user.email}"
     )
-    return user
 
 
 def set_active(actor: User | None, account: User, active: bool) -> bool:

@@ -6,6 +6,8 @@ from app import audit
 from app.extensions import db
 from app.models import Group, GroupMember, Student, User
 
+GROUP_FIELDS = ("name", "kind")
+
 
 class GroupNameTaken(ValueError):
     """Raised when the school already has a group of that name."""
@@ -23,30 +25,23 @@ def create_group(actor: User | None, school_id: int, name: str, kind: str) -> Gr
     name = name.strip()
     _check_name(school_id, name)
     group = Group(school_id=school_id, name=name, kind=kind)
-    db.session.add(group)
-    db.session.flush()
-    audit.record(
-        actor,
-        "group.create",
-        group,
-        summary=f"Created group {name}",
-        after={"name": name, "kind": kind},
+    return audit.created(
+        actor, "group.create", group, GROUP_FIELDS, summary=f"Created group {name}"
     )
-    return group
 
 
 def update_group(actor: User | None, group: Group, name: str, kind: str) -> None:
     """Rename a group or change its kind; raise GroupNameTaken on a clash."""
     name = name.strip()
     _check_name(group.school_id, name, group.id)
-    before = {"name": group.name, "kind": group.kind}
-    group.name, group.kind = name, kind
-    old, new = audit.changes(before, {"name": name, "kind": kind})
-    if new:
-        db.session.flush()
-        audit.record(
-            actor, "group.update", group, summary=f"Edited group {name}", before=old, after=new
-        )
+    audit.edited(
+        actor,
+        "group.update",
+        group,
+        GROUP_FIELDS,
+        {"name": name, "kind": kind},
+        summary=f"Edited group {name}",
+    )
 
 
 def delete_group(actor: User | None, group: Group) -> None:
@@ -57,7 +52,7 @@ def delete_group(actor: User | None, group: Group) -> None:
         "group.delete",
         group,
         summary=f"Deleted group {group.name}",
-        before={"name": group.name, "kind": group.kind, "members": members},
+        before={**audit.snapshot(group, GROUP_FIELDS), "members": members},
     )
     db.session.delete(group)
     db.session.flush()

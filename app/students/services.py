@@ -39,37 +39,21 @@ def create_student(actor: User | None, school_id: int, data: dict) -> Student:
     for name in STUDENT_FIELDS:
         if name in data:
             setattr(student, name, data[name])
-    db.session.add(student)
-    db.session.flush()
-    audit.record(
-        actor,
-        "student.create",
-        student,
-        summary=f"Added {student.full_name}",
-        after=audit.snapshot(student, STUDENT_FIELDS),
+    return audit.created(
+        actor, "student.create", student, STUDENT_FIELDS, summary=f"Added {student.full_name}"
     )
-    return student
 
 
 def update_student(actor: User | None, student: Student, data: dict) -> bool:
     """Apply validated `data` to `student`; audit what changed. Return True if anything did."""
-    before = audit.snapshot(student, STUDENT_FIELDS)
-    for name in STUDENT_FIELDS:
-        if name in data:
-            setattr(student, name, data[name])
-    old, new = audit.changes(before, audit.snapshot(student, STUDENT_FIELDS))
-    if not new:
-        return False
-    db.session.flush()
-    audit.record(
+    return audit.edited(
         actor,
         "student.update",
         student,
-        summary=f"Edited {student.full_name}: {', '.join(sorted(new))}",
-        before=old,
-        after=new,
+        STUDENT_FIELDS,
+        data,
+        summary=f"Edited {student.full_name}",
     )
-    return True
 
 
 def set_target(actor: User | None, student: Student, is_target: bool) -> bool:
