@@ -136,7 +136,8 @@ def database_is_empty() -> bool:
     return not db.session.scalar(select(func.count()).select_from(School))
 
 
-def _student(rng: random.Random, school: School, entry_year: int, serial: int) -> Student:
+def demo_student(rng: random.Random, school: School, entry_year: int, serial: int) -> Student:
+    """A made-up student of `school` who entered Year 7 in `entry_year` (UPN from `serial`)."""
     pp = rng.random() < 0.35
     body = f"{school.urn[:3]}{school.urn[3:]}{entry_year % 100:02d}{serial:03d}"[:12]
     body = body.ljust(12, "0")
@@ -186,7 +187,7 @@ def seed(students_per_year: int = 24, today: date | None = None) -> dict:
             cohort = []
             for _ in range(students_per_year):
                 serial += 1
-                cohort.append(_student(rng, school, entry_year, serial))
+                cohort.append(demo_student(rng, school, entry_year, serial))
             db.session.add_all(cohort)
             top, rest = cohort[: len(cohort) // 2], cohort[len(cohort) // 2 :]
             db.session.add_all(
@@ -213,7 +214,7 @@ def seed(students_per_year: int = 24, today: date | None = None) -> dict:
         ("<script>alert(1)</script>", "Test"),
     ):
         serial += 1
-        student = _student(rng, northfield, this_year - 2, 900 + serial % 100)
+        student = demo_student(rng, northfield, this_year - 2, 900 + serial % 100)
         student.first_name, student.last_name = first, last
         db.session.add(student)
     db.session.flush()

@@ -1,34 +1,20 @@
-"""Demo progression histories for `flask demo`: grades for every year group, post-16 choices,
-UCAS and destinations, interventions with registers, competition results and notes, plus two
-past cohorts who have left, so every page and all five outcomes have something real to show.
-
-Seeded after the shell's schools, students and groups (app/demo.py) and the surveys; flushes,
-never commits. Rows are plain inserts, not audited: nobody entered them.
-"""
+"""The demo's progression histories, student by student: grades for every year group,
+post-16 choices, UCAS and destinations, and two past cohorts who have left (see
+tracking.demo)."""
 
 from __future__ import annotations
 
 import random
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
-
-from app import academic
-from app.demo import FIRST_NAMES, LAST_NAMES
+from app.demo import demo_student
 from app.extensions import db
-from app.models import Group, Role, School, Student, User
-from app.students.services import unused_survey_code
-from app.upn import make_upn
+from app.models import School, Student
 from tracking.grades import validate_grade
 from tracking.models import (
-    Attendance,
-    CompetitionResult,
     Destination,
     GradeRecord,
-    Intervention,
     Post16Record,
-    StudentNote,
     UcasApplication,
 )
 
@@ -54,7 +40,9 @@ NOTES = (
 )
 
 
-class _Seeder:
+class Seeder:
+    """Builds the demo's rows in `rows` (added by `seed` at the end), from one seeded random."""
+
     def __init__(self, today: date) -> None:
         self.today = today
         self.rng = random.Random(2027)
@@ -309,237 +297,11 @@ class _Seeder:
     # ---- past cohorts ----
 
     def past_students(self, school: School, entry_year: int) -> list[Student]:
-        rng, students = self.rng, []
+        """A cohort that has left: the shell's demo students, with a leaving date."""
+        students = []
         for serial in range(PAST_COHORT_SIZE):
-            pp = rng.random() < 0.4
-            ks2 = rng.randint(96, 118)
-            body = f"{school.urn}{entry_year % 100:02d}{serial:03d}9"[:12]
-            students.append(
-                Student(
-                    school_id=school.id,
-                    upn=make_upn(body),
-                    first_name=rng.choice(FIRST_NAMES),
-                    last_name=rng.choice(LAST_NAMES),
-                    date_of_birth=date(entry_year - 11, rng.randint(1, 12), rng.randint(1, 28)),
-                    entry_year=entry_year,
-                    pupil_premium=pp,
-                    fsm_ever6=pp,
-                    ks2_maths=ks2,
-                    is_target=pp and ks2 >= 106,
-                    left_on=date(entry_year + 7, 7, 20),
-                    survey_code=unused_survey_code(),
-                )
-            )
+            student = demo_student(self.rng, school, entry_year, serial)
+            student.left_on = date(entry_year + 7, 7, 20)
+            students.append(student)
         db.session.add_all(students)
         return students
-
-    # ---- interventions ----
-
-    def interventions(self, school: School, groups: dict[str, Group], lead_id) -> None:
-        rng, today = self.rng, self.today
-        start = today - timedelta(days=70)
-        plan = []  # (group name, type, subtype, title, minutes, provider, mentor, dates)
-        weekly = [start + timedelta(days=7 * i) for i in range(8)]
-        plan.append(
-            ("Year 11 booster", "ks4_booster", None, "Year 11 booster", 50, None, None, weekly)
-        )
-        plan.append(
-            (
-                "Year 10 booster",
-                "small_group",
-                None,
-                "Year 10 small-group support",
-                40,
-                None,
-                None,
-                weekly[::2],
-            )
-        )
-        plan.append(
-            (
-                "Year 11 booster",
-                "peer_mentoring",
-                None,
-                "Sixth-form peer mentoring",
-                30,
-                None,
-                "Year 13 mentors",
-                weekly[1::3],
-            )
-        )
-        plan.append(
-            (
-                "11X1",
-                "extension_course",
-                None,
-                "Level 2 Further Maths",
-                60,
-                "AQA course, taught in school",
-                None,
-                weekly[::2],
-            )
-        )
-        plan.append(
-            (
-                "9X1",
-                "enrichment",
-                "ukmt_challenge",
-                "UKMT Junior Maths Challenge",
-                60,
-                "UKMT",
-                None,
-                [start + timedelta(days=20)],
-            )
-        )
-        plan.append(
-            (
-                "10X1",
-                "enrichment",
-                "ukmt_challenge",
-                "UKMT Intermediate Maths Challenge",
-                60,
-                "UKMT",
-                None,
-                [start + timedelta(days=21)],
-            )
-        )
-        plan.append(
-            (
-                "8X1",
-                "enrichment",
-                "maths_circle",
-                "Maths circle",
-                90,
-                "University of Leeds",
-                None,
-                weekly[1::4],
-            )
-        )
-        plan.append(
-            (
-                "12X1",
-                "enrichment",
-                "university_visit",
-                "Maths department visit",
-                240,
-                "University of Manchester",
-                None,
-                [start + timedelta(days=30)],
-            )
-        )
-        for group_name, kind, subtype, title, minutes, provider, mentor, days in plan:
-            group = groups.get(group_name)
-            if group is None:
-                continue
-            for day in days:
-                intervention = Intervention(
-                    school_id=school.id,
-                    type=kind,
-                    subtype=subtype,
-                    title=title,
-                    held_on=day,
-                    duration_minutes=minutes,
-                    provider=provider,
-                    mentor=mentor,
-                    group_id=group.id,
-                    created_by_id=lead_id,
-                )
-                db.session.add(intervention)
-                db.session.flush()
-                for student in group.students:
-                    roll = rng.random()
-                    status = "present" if roll < 0.84 else "absent" if roll < 0.94 else "excused"
-                    self.rows.append(
-                        Attendance(
-                            intervention_id=intervention.id,
-                            student_id=student.id,
-                            status=status,
-                            marked_by_id=lead_id,
-                            marked_at=datetime.combine(day, time(15, 30)),
-                        )
-                    )
-                    if subtype == "ukmt_challenge" and status == "present":
-                        self.competition(student, title, day)
-
-    def competition(self, student: Student, title: str, day: date) -> None:
-        roll = self.rng.random() + (0.15 if student.is_target else 0)
-        award = (
-            "gold" if roll > 0.9 else "silver" if roll > 0.7 else "bronze" if roll > 0.45 else None
-        )
-        if award is None:
-            return
-        follow_on = None
-        if award == "gold":
-            follow_on = "Junior Kangaroo" if "Junior" in title else "Grey Kangaroo"
-        self.rows.append(
-            CompetitionResult(
-                student_id=student.id,
-                competition=title,
-                taken_on=day,
-                award=award,
-                follow_on=follow_on,
-                source="imported",
-            )
-        )
-
-
-def seed(today: date) -> None:
-    """Add believable progression histories to the demo schools (flushes, never commits)."""
-    seeder = _Seeder(today)
-    rng = seeder.rng
-    this_year = academic.academic_year(today)
-    staff = db.session.execute(select(User.school_id, User.role, User.id)).all()
-    leads = {school_id: uid for school_id, role, uid in staff if role == Role.LEAD}
-    teachers = {school_id: uid for school_id, role, uid in staff if role == Role.TEACHER}
-    schools = db.session.scalars(select(School).order_by(School.urn)).all()
-    for school in schools:
-        lead_id, teacher_id = leads.get(school.id), teachers.get(school.id)
-        past = [
-            s
-            for entry_year in (this_year - 8, this_year - 7)
-            for s in seeder.past_students(school, entry_year)
-        ]
-        db.session.flush()
-        students = db.session.scalars(
-            select(Student).where(Student.school_id == school.id, Student.on_roll())
-        ).all()
-        for student in [*students, *past]:
-            final = seeder.school_history(student, lead_id, teacher_id)
-            if student.year_group(today) < 11:
-                continue
-            enrolled = seeder.choose_post16(student, lead_id, final)
-            if final is not None:
-                seeder.sixth_form_grades(student, teacher_id, final, enrolled)
-            if student.left_on is not None:
-                seeder.destination(student, lead_id, enrolled)
-            elif student.year_group(today) == 13 and rng.random() < 0.7:
-                seeder.ucas(student, lead_id, enrolled, placed=False)
-        targets = [s for s in students if s.is_target]
-        for student in rng.sample(targets, min(len(targets), 6)):
-            for i in range(rng.randint(1, 2)):
-                written = today - timedelta(days=rng.randint(3, 120))
-                seeder.rows.append(
-                    StudentNote(
-                        student_id=student.id,
-                        text=NOTES[(student.id + i) % len(NOTES)],
-                        author_id=lead_id,
-                        created_at=datetime.combine(written, time(13, 15)),
-                    )
-                )
-        groups = {
-            g.name: g
-            for g in db.session.scalars(
-                select(Group)
-                .where(Group.school_id == school.id)
-                .options(selectinload(Group.students))
-            )
-        }
-        seeder.interventions(school, groups, lead_id)
-    for row in seeder.rows:
-        # As if entered on the day each record is for, not all at once today.
-        if getattr(row, "created_at", None) is None and hasattr(row, "created_at"):
-            on = getattr(row, "recorded_on", None) or getattr(row, "taken_on", None)
-            if on is not None:
-                row.created_at = datetime.combine(on, time(16, 0))
-    db.session.add_all(seeder.rows)
-    db.session.flush()
