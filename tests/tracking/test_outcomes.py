@@ -6,24 +6,20 @@ from datetime import date
 
 import pytest
 
+from tracking.enjoyment import EnjoymentTrend, WaveMean, enjoyment_by_wave, term_of, wave_name
 from tracking.grades import GradeEntry
 from tracking.outcomes import (
     DestinationEntry,
-    EnjoymentTrend,
     Post16Entry,
     Rate,
     StudentOutcomeData,
     SurveyScore,
-    WaveMean,
     a_level_choice,
     a_level_top_grades,
-    enjoyment_by_wave,
     filter_students,
     five_outcomes,
     gcse_7_to_9,
     maths_degree,
-    term_of,
-    wave_name,
 )
 
 _ids = iter(range(1000, 100000))
