@@ -39,8 +39,10 @@ def add_security_headers(response):
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     headers.add("Vary", "HX-Request")
-    if not request.path.startswith("/static/"):
+    endpoint = request.endpoint or ""
+    if endpoint != "static" and not endpoint.endswith(".static"):
         # Pages carry names of children: never keep them in a shared browser or proxy cache.
+        # Static files (the shell's and each area's) may be cached.
         headers["Cache-Control"] = "no-store"
     return response
 

@@ -230,3 +230,13 @@ def test_login_is_rate_limited_per_address_across_accounts(client):
         environ_base={"REMOTE_ADDR": "10.9.8.7"},
     )
     assert elsewhere.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "path", ["/static/css/app.css", "/surveys/static/survey.js", "/results/static/grid.js"]
+)
+def test_static_files_of_the_shell_and_of_each_area_may_be_cached(client, path):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert response.headers.get("Cache-Control") != "no-store"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
