@@ -8,7 +8,6 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -17,6 +16,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
+from app.dates import UKDateField
 from tracking.grades import GradeKind, Qualification, Tier
 from tracking.vocabulary import (
     Award,
@@ -31,11 +31,9 @@ from tracking.vocabulary import (
 )
 from tracking.vocabulary import choices as coded
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
-
-def _date(label: str, message: str) -> DateField:
-    return DateField(label, format=DATE_FORMATS, validators=[DataRequired(message)])
+def _date(label: str, message: str) -> UKDateField:
+    return UKDateField(label, validators=[DataRequired(message)])
 
 
 def choices(kind) -> list[SelectChoice]:

@@ -1,4 +1,6 @@
-"""`flask students import FILE --school URN`: the roster import from the command line."""
+"""The command of every import, `flask <group> import FILE --school URN [--dry-run]
+[--valid-only]`, built for an importer by `import_command`; and the roster's,
+`flask students import`."""
 
 from pathlib import Path
 
@@ -6,16 +8,16 @@ import click
 from sqlalchemy import select
 
 from app.extensions import db
-from app.imports import services
-from app.imports.roster import RosterFileError
+from app.imports.importer import Importer, ImportPlan
+from app.imports.services import ROSTER
+from app.imports.table import ImportFileError
 from app.models import School
 
-HELP = """Import students from a CSV or XLSX file exported from the school MIS.
-
-Every row is checked first. Students are matched by UPN: a known UPN updates that
-student, never duplicates them; a Group, Maths Set or Class column adds the student to
-that group, created if new. Problems are printed to standard error, one a line, as
+EXIT_STATUS = """
+Every row is checked first. Problems are printed to standard error, one a line, as
 `row N, column C: message` (row 1 is the header); the summary to standard output.
+Nothing is written if any row has a problem, unless --valid-only is given: then the
+valid rows are written, all in one transaction.
 
 \b
 Exit status:
@@ -25,9 +27,19 @@ Exit status:
      or, with --valid-only, no row was valid.
 """
 
+ROSTER_HELP = """Import students from a CSV or XLSX file exported from the school MIS.
 
-def register(students_cli) -> None:
-    @students_cli.command("import", help=HELP)
+Students are matched by UPN: a known UPN updates that student, never duplicates them; a
+Group, Maths Set or Class column adds the student to that group, created if new.
+"""
+
+
+def import_command(importer: Importer, description: str) -> click.Command:
+    """Return the `import` command of `importer`: read FILE for the school of --school,
+    print the problems and the summary, and write (unless --dry-run) every row, or with
+    --valid-only the valid rows; `description` opens its help."""
+
+    @click.command("import", help=description + EXIT_STATUS)
     @click.argument(
         "file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path)
     )
@@ -38,13 +50,13 @@ def register(students_cli) -> None:
         is_flag=True,
         help="Import the valid rows even when other rows have problems.",
     )
-    def import_command(file: Path, urn: str, dry_run: bool, valid_only: bool) -> None:
+    def command(file: Path, urn: str, dry_run: bool, valid_only: bool) -> None:
         school = db.session.scalar(select(School).where(School.urn == urn.strip()))
         if school is None:
             raise click.ClickException(f"No school has URN {urn}")
         try:
-            plan = services.preview(school, file.read_bytes(), file.name)
-        except RosterFileError as error:
+            plan = importer.preview(school, file.read_bytes(), file.name)
+        except ImportFileError as error:
             raise click.ClickException(str(error)) from error
 
         for error in plan.errors:
@@ -52,7 +64,7 @@ def register(students_cli) -> None:
         if plan.result.ignored_columns:
             click.echo("Ignored columns: " + ", ".join(plan.result.ignored_columns))
         if not plan.errors and not plan.result.records:
-            raise click.ClickException("The file has no student rows.")
+            raise click.ClickException(f"The file has no {importer.row_noun} rows.")
         nothing = "Dry run: would import nothing" if dry_run else "Nothing was imported"
         if plan.errors and not valid_only:
             click.echo(
@@ -67,13 +79,20 @@ def register(students_cli) -> None:
         if dry_run:
             click.echo(f"Dry run, nothing was written. Would import: {plan.summary()}")
             return
-        summary = services.apply(None, school, plan, valid_only=valid_only)
+        summary = importer.apply(None, school, plan, valid_only=valid_only)
         db.session.commit()
         click.echo(str(summary))
 
+    return command
 
-def _problems(plan: services.ImportPlan) -> str:
+
+def _problems(plan: ImportPlan) -> str:
     if plan.result.missing_columns:
         return "required columns are missing"
     count = len(plan.result.error_rows)
     return f"{count} row{' has' if count == 1 else 's have'} problems"
+
+
+def register(students_cli) -> None:
+    """Add `flask students import`."""
+    students_cli.add_command(import_command(ROSTER, ROSTER_HELP))

@@ -1,10 +1,12 @@
-"""Roster import against the database: preview what a file would do, then apply it.
+"""The roster importer: a roster file against the database.
 
-`preview` reads and checks a file and works out, with a fixed number of queries, which
-students are new, which change and which groups must be created. `apply` writes that plan
-through the student and group services, so every change is audited. Services flush and
-never commit; the caller (a view or a command) commits once.
+`ROSTER.preview` reads and checks a file and works out, with a fixed number of queries,
+which students are new, which change and which groups must be created; `ROSTER.apply`
+writes that plan through the student and group services, so every change is audited.
+Nothing here commits; the caller (a view or a command) commits once.
 """
+
+from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -16,11 +18,14 @@ from app import academic, audit
 from app.extensions import db
 from app.groups.services import add_members, create_group
 from app.imports import roster, uploads
-from app.imports.roster import RosterRecord, RosterResult
+from app.imports.columns import ImportResult, file_upns
+from app.imports.importer import ImportBlocked, Importer, ImportPlan, skipped_text
+from app.imports.roster import RosterRecord
+from app.imports.table import Table
 from app.models import Group, GroupKind, GroupMember, School, Student, User, fold
 from app.students.services import create_student, update_student
 
-ROSTER_PURPOSE = "roster"
+__all__ = ["ROSTER", "ImportBlocked", "RosterImporter", "RosterPlan", "ImportSummary"]
 
 FIELD_LABELS = {
     "first_name": "First name",
@@ -34,11 +39,6 @@ FIELD_LABELS = {
     "sen": "SEN",
     "ks2_maths": "KS2 maths",
 }
-
-
-class ImportBlocked(ValueError):
-    """Raised by `apply` when the file has problems and the user did not ask for the valid
-    rows only, or when there is nothing valid to import."""
 
 
 @dataclass(frozen=True)
@@ -62,46 +62,8 @@ class StudentUpdate:
 
 
 @dataclass
-class ImportPlan:
-    """What importing a file would do: the checked file and its effect on the database."""
-
-    result: RosterResult
-    new: list[RosterRecord] = field(default_factory=list)
-    updates: list[StudentUpdate] = field(default_factory=list)
-    unchanged: list[RosterRecord] = field(default_factory=list)
-    groups_to_create: list[str] = field(default_factory=list)
-    groups: dict[str, Group] = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[roster.RowError]:
-        return self.result.errors
-
-    @property
-    def valid_count(self) -> int:
-        return len(self.result.records)
-
-    @property
-    def can_import_all(self) -> bool:
-        return not self.errors and bool(self.result.records)
-
-    @property
-    def can_import_valid(self) -> bool:
-        return bool(self.errors) and bool(self.result.records)
-
-    def summary(self) -> "ImportSummary":
-        """Return the counts this plan would give if applied with the valid rows."""
-        return ImportSummary(
-            created=len(self.new),
-            updated=len(self.updates),
-            unchanged=len(self.unchanged),
-            groups_created=list(self.groups_to_create),
-            skipped_rows=len(self.result.error_rows),
-        )
-
-
-@dataclass
 class ImportSummary:
-    """What an import did (or would do), as counts for a flash message or a terminal."""
+    """What a roster import did (or would do), as counts for a flash message or a terminal."""
 
     created: int
     updated: int
@@ -113,10 +75,47 @@ class ImportSummary:
         text = f"{self.created} new, {self.updated} updated, {self.unchanged} unchanged"
         if self.groups_created:
             text += "; groups created: " + ", ".join(self.groups_created)
-        if self.skipped_rows:
-            rows = "row" if self.skipped_rows == 1 else "rows"
-            text += f"; {self.skipped_rows} {rows} with problems skipped"
-        return text
+        return text + skipped_text(self.skipped_rows)
+
+
+@dataclass
+class RosterPlan(ImportPlan):
+    """What importing a roster file would do to the school's students and groups."""
+
+    new: list[RosterRecord] = field(default_factory=list)
+    updates: list[StudentUpdate] = field(default_factory=list)
+    unchanged: list[RosterRecord] = field(default_factory=list)
+    groups_to_create: list[str] = field(default_factory=list)
+    groups: dict[str, Group] = field(default_factory=dict)
+
+    @property
+    def has_work(self) -> bool:
+        # Importing unchanged students is still an import: it is audited and says so.
+        return bool(self.result.records)
+
+    @property
+    def nothing_to_import(self) -> str:
+        return "The file has no student rows, so there is nothing to import."
+
+    def figures(self) -> list[tuple[str, object]]:
+        return [
+            ("Student rows in the file", self.result.row_count),
+            ("New students", len(self.new)),
+            ("Students updated", len(self.updates)),
+            ("Students unchanged", len(self.unchanged)),
+            ("Rows with problems", len(self.result.error_rows)),
+            ("Groups to create", ", ".join(self.groups_to_create) or "None"),
+        ]
+
+    def summary(self) -> ImportSummary:
+        """Return the counts this plan gives when applied with its valid rows."""
+        return ImportSummary(
+            created=len(self.new),
+            updated=len(self.updates),
+            unchanged=len(self.unchanged),
+            groups_created=list(self.groups_to_create),
+            skipped_rows=len(self.result.error_rows),
+        )
 
 
 def existing_upns(upns: Iterable[str]) -> dict[str, int]:
@@ -142,53 +141,59 @@ def _display(name: str, value, today: date) -> str:
     return str(value)
 
 
-def preview(school: School, content: bytes, filename: str, today: date | None = None) -> ImportPlan:
-    """Read and check a roster file for `school` and work out what importing it would do.
+class RosterImporter(Importer):
+    """Students from the school MIS, matched by UPN: new ones are created, known ones
+    updated (only the columns the file has), and each joins the group of its Group column."""
 
-    Raises roster.RosterFileError if the file cannot be read at all. Runs four queries
-    whatever the size of the file: UPNs known anywhere, the school's students, its groups
-    and their members.
-    """
-    today = today or date.today()
-    table = roster.read_table(content, filename)
-    existing = existing_upns(roster.file_upns(table))
-    result = roster.validate(table, existing, school.id, today)
-    plan = ImportPlan(result=result)
-    if not result.records:
-        return plan
+    purpose = "roster"
+    columns = roster.COLUMNS
+    row_noun = "student"
 
-    students = {
-        s.upn: s for s in db.session.scalars(select(Student).where(Student.school_id == school.id))
-    }
-    plan.groups = {
-        fold(g.name): g
-        for g in db.session.scalars(select(Group).where(Group.school_id == school.id))
-    }
-    members = set(
-        db.session.execute(
-            select(GroupMember.group_id, GroupMember.student_id)
-            .join(Group, Group.id == GroupMember.group_id)
-            .where(Group.school_id == school.id)
-        ).all()
-    )
+    def validate(self, table: Table, school: School, today: date) -> ImportResult:
+        """Check the rows; one query finds which UPNs any school already has."""
+        existing = existing_upns(file_upns(table, self.columns))
+        return roster.validate(table, existing, school.id, today)
 
-    new_groups: set[str] = set()
-    for record in result.records:
-        group = plan.groups.get(fold(record.group)) if record.group else None
-        if record.group and group is None and fold(record.group) not in new_groups:
-            new_groups.add(fold(record.group))
-            plan.groups_to_create.append(record.group)
-        student = students.get(record.upn)
-        if student is None:
-            plan.new.append(record)
-            continue
-        changes = {
-            name: value
-            for name, value in record.data.items()
-            if name != "upn" and getattr(student, name) != value
+    def plan(self, school: School, result: ImportResult, today: date) -> RosterPlan:
+        """Sort the valid rows into new, updated and unchanged students and the groups to
+        create: three queries (the school's students, groups and their members)."""
+        plan = RosterPlan(result=result)
+        if not result.records:
+            return plan
+        students = {
+            s.upn: s
+            for s in db.session.scalars(select(Student).where(Student.school_id == school.id))
         }
-        joins = bool(record.group) and (group is None or (group.id, student.id) not in members)
-        if changes or joins:
+        plan.groups = {
+            fold(g.name): g
+            for g in db.session.scalars(select(Group).where(Group.school_id == school.id))
+        }
+        members = set(
+            db.session.execute(
+                select(GroupMember.group_id, GroupMember.student_id)
+                .join(Group, Group.id == GroupMember.group_id)
+                .where(Group.school_id == school.id)
+            ).all()
+        )
+        new_groups: set[str] = set()
+        for record in result.records:
+            group = plan.groups.get(fold(record.group)) if record.group else None
+            if record.group and group is None and fold(record.group) not in new_groups:
+                new_groups.add(fold(record.group))
+                plan.groups_to_create.append(record.group)
+            student = students.get(record.upn)
+            if student is None:
+                plan.new.append(record)
+                continue
+            changes = {
+                name: value
+                for name, value in record.data.items()
+                if name != "upn" and getattr(student, name) != value
+            }
+            joins = bool(record.group) and (group is None or (group.id, student.id) not in members)
+            if not (changes or joins):
+                plan.unchanged.append(record)
+                continue
             shown = [
                 FieldChange(
                     FIELD_LABELS[name],
@@ -198,64 +203,52 @@ def preview(school: School, content: bytes, filename: str, today: date | None = 
                 for name, value in changes.items()
             ]
             if joins:
-                name = group.name if group else record.group
-                shown.append(FieldChange("Group", "", f"joins {name}"))
+                shown.append(
+                    FieldChange("Group", "", f"joins {group.name if group else record.group}")
+                )
             plan.updates.append(StudentUpdate(record, student, changes, shown, joins))
-        else:
-            plan.unchanged.append(record)
-    return plan
+        return plan
 
+    def write(self, actor: User | None, school: School, plan: RosterPlan) -> ImportSummary:
+        """Create new students, update changed ones, create groups and add memberships,
+        each audited, then audit the import as a whole."""
+        by_upn: dict[str, Student] = {}
+        for record in plan.new:
+            by_upn[record.upn] = create_student(actor, school.id, record.data)
+        for update in plan.updates:
+            if update.changes:
+                update_student(actor, update.student, update.changes)
+            by_upn[update.record.upn] = update.student
 
-def apply(actor: User | None, school: School, plan: ImportPlan, valid_only: bool) -> ImportSummary:
-    """Write `plan` for `school`: create new students, update changed ones, create groups
-    and add memberships. `actor` None means the command line.
+        groups = dict(plan.groups)
+        for name in plan.groups_to_create:
+            groups[fold(name)] = create_group(actor, school.id, name, GroupKind.CLASS)
+        joining: dict[str, list[Student]] = {}
+        for record in plan.new:
+            if record.group:
+                joining.setdefault(fold(record.group), []).append(by_upn[record.upn])
+        for update in plan.updates:
+            if update.joins_group:
+                joining.setdefault(fold(update.record.group), []).append(update.student)
+        for key, students in joining.items():
+            add_members(actor, groups[key], students)
 
-    Raises ImportBlocked if the file has problems and `valid_only` is False, or if no row
-    is valid. Flushes; the caller commits.
-    """
-    if plan.errors and not valid_only:
-        raise ImportBlocked(
-            "Nothing was imported: the file has problems. Fix them and upload it again, "
-            "or import only the valid rows."
+        summary = plan.summary()
+        audit.record(
+            actor,
+            "students.import",
+            school,
+            school_id=school.id,
+            summary=f"Imported the roster: {summary}"[:300],
+            after={
+                "created": summary.created,
+                "updated": summary.updated,
+                "unchanged": summary.unchanged,
+                "groups_created": summary.groups_created,
+                "skipped_rows": summary.skipped_rows,
+            },
         )
-    if not plan.result.records:
-        raise ImportBlocked("Nothing was imported: no row of the file is valid.")
+        return summary
 
-    by_upn: dict[str, Student] = {}
-    for record in plan.new:
-        by_upn[record.upn] = create_student(actor, school.id, record.data)
-    for update in plan.updates:
-        if update.changes:
-            update_student(actor, update.student, update.changes)
-        by_upn[update.record.upn] = update.student
 
-    groups = dict(plan.groups)
-    for name in plan.groups_to_create:
-        groups[fold(name)] = create_group(actor, school.id, name, GroupKind.CLASS)
-    joining: dict[str, list[Student]] = {}
-    for record in plan.new:
-        if record.group:
-            joining.setdefault(fold(record.group), []).append(by_upn[record.upn])
-    for update in plan.updates:
-        if update.joins_group:
-            joining.setdefault(fold(update.record.group), []).append(update.student)
-    for key, students in joining.items():
-        add_members(actor, groups[key], students)
-
-    summary = plan.summary()
-    audit.record(
-        actor,
-        "students.import",
-        school,
-        school_id=school.id,
-        summary=f"Imported the roster: {summary}"[:300],
-        after={
-            "created": summary.created,
-            "updated": summary.updated,
-            "unchanged": summary.unchanged,
-            "groups_created": summary.groups_created,
-            "skipped_rows": summary.skipped_rows,
-        },
-    )
-    db.session.flush()
-    return summary
+ROSTER = RosterImporter()

@@ -9,7 +9,7 @@ from sqlalchemy import delete, update
 
 from app.access import scoped
 from app.extensions import db
-from app.imports.roster import RosterFileError
+from app.imports.table import ImportFileError
 from app.models import Upload, User, utcnow
 
 LIFETIME = timedelta(days=1)
@@ -70,7 +70,7 @@ def preview(upload: Upload, make_plan: Callable[[bytes, str], Any]) -> tuple[Any
         return None, None
     try:
         return make_plan(upload.content, upload.filename), None
-    except RosterFileError as error:
+    except ImportFileError as error:
         return None, str(error)
 
 

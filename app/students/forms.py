@@ -1,14 +1,14 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app import academic
+from app.dates import UKDateField
 from app.upn import InvalidUPN, normalise_upn
 
 YEAR_GROUPS = [SelectChoice(str(y), f"Year {y}") for y in range(7, 14)]
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def _upn(_form, field) -> None:
@@ -27,7 +27,7 @@ class StudentForm(FlaskForm):
         "Last name", validators=[DataRequired("Enter the last name"), Length(max=100)]
     )
     preferred_name = StringField("Preferred name", validators=[Optional(), Length(max=100)])
-    date_of_birth = DateField("Date of birth", format=DATE_FORMATS, validators=[Optional()])
+    date_of_birth = UKDateField("Date of birth", validators=[Optional()])
     year_group = SelectField("Year group", choices=YEAR_GROUPS)
     pupil_premium = BooleanField("Pupil Premium")
     fsm_ever6 = BooleanField("FSM ever 6")
@@ -47,7 +47,7 @@ class StudentForm(FlaskForm):
     )
     is_target = BooleanField("Target student")
     survey_opt_out = BooleanField("Opted out of surveys")
-    left_on = DateField("Date left the school", format=DATE_FORMATS, validators=[Optional()])
+    left_on = UKDateField("Date left the school", validators=[Optional()])
 
     def fill_from(self, student, today: date) -> None:
         """Set the fields from `student` (for a GET of the edit page)."""

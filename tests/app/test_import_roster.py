@@ -9,7 +9,9 @@ from openpyxl import Workbook
 
 from app import academic
 from app.imports import roster
-from app.imports.roster import RosterFileError, RowError, read_table, validate
+from app.imports.columns import ImportResult, RowError, map_columns
+from app.imports.roster import validate
+from app.imports.table import MAX_FILE_BYTES, ImportFileError, read_table
 from tests.factories import upn_for
 
 TODAY = date(2025, 10, 1)
@@ -34,7 +36,7 @@ def xlsx_bytes(rows: list[list]) -> bytes:
     return out.getvalue()
 
 
-def check(rows: list[list], existing: dict | None = None) -> roster.RosterResult:
+def check(rows: list[list], existing: dict | None = None) -> ImportResult:
     table = read_table(csv_bytes(rows), "roster.csv")
     return validate(table, existing or {}, SCHOOL, TODAY)
 
@@ -42,11 +44,11 @@ def check(rows: list[list], existing: dict | None = None) -> roster.RosterResult
 HEADER = ["UPN", "Forename", "Surname", "Year"]
 
 
-def one(row: list, header: list | None = None, **kwargs) -> roster.RosterResult:
+def one(row: list, header: list | None = None, **kwargs) -> ImportResult:
     return check([header or HEADER, row], **kwargs)
 
 
-def only_error(result: roster.RosterResult) -> RowError:
+def only_error(result: ImportResult) -> RowError:
     assert len(result.errors) == 1, result.errors
     return result.errors[0]
 
@@ -93,13 +95,15 @@ def only_error(result: roster.RosterResult) -> RowError:
     ],
 )
 def test_every_header_alias_is_recognised_ignoring_case_spaces_and_punctuation(header, key):
-    index, ignored = roster.map_columns(["Something else", f"  {header} "])
+    index, ignored = map_columns(["Something else", f"  {header} "], roster.COLUMNS)
     assert index == {key: 1}
     assert ignored == ["Something else"]
 
 
 def test_the_preferred_header_wins_and_the_other_is_ignored():
-    index, ignored = roster.map_columns(["Class", "Maths Set", "Legal Forename", "Forename"])
+    index, ignored = map_columns(
+        ["Class", "Maths Set", "Legal Forename", "Forename"], roster.COLUMNS
+    )
     assert index == {"group": 1, "first_name": 3}
     assert ignored == ["Class", "Legal Forename"]
 
@@ -214,6 +218,9 @@ def test_a_bad_sen_value_is_a_problem():
         ("14/03/2012", date(2012, 3, 14)),
         ("4/3/2012", date(2012, 3, 4)),
         ("2012-03-14", date(2012, 3, 14)),
+        ("14-03-2012", date(2012, 3, 14)),
+        ("14.03.2012", date(2012, 3, 14)),
+        ("40982", date(2012, 3, 14)),  # an Excel serial: a date cell saved without its format
         ("", None),
     ],
 )
@@ -223,11 +230,19 @@ def test_date_values(value, expected):
 
 
 @pytest.mark.parametrize(
-    "value", ["31/02/2012", "03-14-2012", "14.03.2012", "2012/03/14", "soon", "01/01/2030"]
+    ("value", "message"),
+    [
+        ("31/02/2012", "31/02/2012 is not a real date"),
+        ("03-14-2012", "03-14-2012 is not a real date"),
+        ("2012/03/14", "Date must be dd/mm/yyyy or yyyy-mm-dd, not '2012/03/14'"),
+        ("soon", "Date must be dd/mm/yyyy or yyyy-mm-dd, not 'soon'"),
+        ("2012", "Date must be dd/mm/yyyy or yyyy-mm-dd, not '2012'"),
+        ("01/01/2030", "The date 01/01/2030 is in the future"),
+    ],
 )
-def test_a_bad_date_is_a_problem(value):
+def test_a_bad_date_is_a_problem_that_says_what_is_wrong(value, message):
     error = only_error(one([UPN1, "Ann", "Lee", "9", value], header=HEADER + ["DOB"]))
-    assert (error.row, error.column) == (2, "DOB")
+    assert (error.row, error.column, error.message) == (2, "DOB", message)
 
 
 @pytest.mark.parametrize(("value", "score"), [("80", 80), ("120", 120), ("104", 104), ("", None)])
@@ -394,11 +409,12 @@ def test_xlsx_with_date_and_number_cells():
             [UPN2, "Bo", "Kim", "Y9", "2011-09-01", 99.0, 0],
             [None, None, None, None, None, None, None],
             [UPN3, "Cy", "Day", 7, date(2013, 1, 2), None, "N"],
+            [upn_for(904), "Di", "Ng", 7, 41276, None, "N"],  # a date cell without its format
         ]
     )
     result = validate(read_table(content, "roster.xlsx"), {}, SCHOOL, TODAY)
     assert result.errors == []
-    first, second, third = result.records
+    first, second, third, fourth = result.records
     assert (first.data["date_of_birth"], first.data["ks2_maths"], first.data["pupil_premium"]) == (
         date(2012, 3, 14),
         104,
@@ -412,6 +428,7 @@ def test_xlsx_with_date_and_number_cells():
     assert third.row == 5
     assert third.data["date_of_birth"] == date(2013, 1, 2)
     assert third.data["ks2_maths"] is None
+    assert fourth.data["date_of_birth"] == date(2013, 1, 2)
 
 
 @pytest.mark.parametrize(
@@ -422,14 +439,14 @@ def test_xlsx_with_date_and_number_cells():
         (b"\xd0\xcf\x11\xe0", "roster.xls", "Save it"),
         (b"not a zip at all", "roster.xlsx", "could not be read"),
         (b"\r\n,,,\r\n  ,\r\n", "roster.csv", "no header row"),
-        (b"x" * (roster.MAX_FILE_BYTES + 1), "roster.csv", "10 MB"),
+        (b"x" * (MAX_FILE_BYTES + 1), "roster.csv", "10 MB"),
     ],
 )
 def test_files_that_cannot_be_read_give_a_clear_message(content, filename, words):
-    with pytest.raises(RosterFileError, match=words):
+    with pytest.raises(ImportFileError, match=words):
         read_table(content, filename)
 
 
 def test_an_empty_xlsx_has_no_header_row():
-    with pytest.raises(RosterFileError, match="no header row"):
+    with pytest.raises(ImportFileError, match="no header row"):
         read_table(xlsx_bytes([]), "roster.xlsx")

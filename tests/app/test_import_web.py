@@ -188,6 +188,13 @@ def test_problems_are_listed_and_nothing_is_written_unless_valid_only_is_chosen(
     assert set(db.session.scalars(select(Student.upn))) == {upn_for(1), upn_for(4)}
 
 
+def test_a_date_that_does_not_exist_is_named_on_the_preview(client, auth, lead):
+    auth.login(lead)
+    rows = [HEADER[:4] + ["DOB"], [upn_for(1), "Ann", "Lee", "9", "31/02/2012"]]
+    page = client.get(upload_ok(client, csv_file(rows))).get_data(as_text=True)
+    assert '<td class="num">2</td><td>DOB</td><td>31/02/2012 is not a real date</td>' in page
+
+
 def test_a_file_with_no_valid_row_offers_no_import(client, auth, lead):
     auth.login(lead)
     location = upload_ok(client, csv_file([["UPN", "Surname"], [upn_for(1), "Lee"]]))
@@ -394,10 +401,10 @@ def test_preview_and_apply_of_2000_rows_use_a_fixed_number_of_queries(
     db.session.commit()
     content = csv_file(rows)
     with count_queries() as queries:
-        plan = services.preview(school, content, "big.csv")
+        plan = services.ROSTER.preview(school, content, "big.csv")
     assert len(queries) <= 5
     assert (len(plan.new), len(plan.updates), len(plan.errors)) == (1000, 1000, 0)
-    summary = services.apply(lead, school, plan, valid_only=False)
+    summary = services.ROSTER.apply(lead, school, plan, valid_only=False)
     db.session.commit()
     assert (summary.created, summary.updated) == (1000, 1000)
     assert len(summary.groups_created) == 20
@@ -446,15 +453,15 @@ def test_a_file_over_10_mb_gets_the_upload_page_with_csrf_on(app, client, auth, 
 
 def test_apply_refuses_a_file_with_problems_unless_valid_only(app, school, lead):
     content = csv_file([HEADER[:4], [upn_for(1), "Ann", "Lee", "9"], ["bad", "Bo", "Kim", "9"]])
-    plan = services.preview(school, content, "r.csv")
+    plan = services.ROSTER.preview(school, content, "r.csv")
     with pytest.raises(services.ImportBlocked):
-        services.apply(lead, school, plan, valid_only=False)
+        services.ROSTER.apply(lead, school, plan, valid_only=False)
     assert student_count() == 0
-    assert str(services.apply(lead, school, plan, valid_only=True)) == (
+    assert str(services.ROSTER.apply(lead, school, plan, valid_only=True)) == (
         "1 new, 0 updated, 0 unchanged; 1 row with problems skipped"
     )
-    nothing_valid = services.preview(
+    nothing_valid = services.ROSTER.preview(
         school, csv_file([HEADER[:4], ["bad", "B", "K", "9"]]), "r.csv"
     )
     with pytest.raises(services.ImportBlocked):
-        services.apply(lead, school, nothing_valid, valid_only=True)
+        services.ROSTER.apply(lead, school, nothing_valid, valid_only=True)

@@ -144,7 +144,7 @@ def test_edit_student_details_is_saved_and_audited(client, auth, school, lead):
         ("upn", "B123456789012", "check letter is wrong"),
         ("ks2_maths", "121", "from 80 to 120"),
         ("first_name", "", "Enter the first name"),
-        ("date_of_birth", "31/02/2012", "Not a valid date"),
+        ("date_of_birth", "31/02/2012", "31/02/2012 is not a real date"),
     ],
 )
 def test_bad_student_details_are_refused_with_a_message(

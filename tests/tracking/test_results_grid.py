@@ -81,10 +81,17 @@ def test_parse_choice_reports_every_problem_by_field():
     assert "term" in errors
 
 
-def test_parse_date_takes_iso_and_uk_dates():
-    assert grid.parse_date("2026-08-20") == grid.parse_date(" 20/08/2026 ") == DAY
-    with pytest.raises(grid.GradeError):
-        grid.parse_date("")
+def test_the_choice_takes_iso_and_uk_dates_and_says_what_is_wrong_with_others():
+    for text in ("2026-08-20", " 20/08/2026 ", "20.08.2026"):
+        choice, errors = grid.parse_choice({**FINAL_HIGHER, "date": text}, DAY)
+        assert (errors, choice.recorded_on) == ({}, DAY)
+    for text, message in [
+        ("", "Enter the date the grades are for"),
+        ("31/02/2026", "31/02/2026 is not a real date"),
+        ("46000", "Date must be dd/mm/yyyy or yyyy-mm-dd, not '46000'"),
+        ("soon", "Date must be dd/mm/yyyy or yyyy-mm-dd, not 'soon'"),
+    ]:
+        assert grid.parse_choice({**FINAL_HIGHER, "date": text}, DAY) == (None, {"date": message})
 
 
 def test_is_unchanged_needs_the_same_grade_tier_and_date():
@@ -144,6 +151,19 @@ def test_grid_with_a_bad_choice_shows_the_choose_page_with_errors(client, auth, 
     page = response.get_data(as_text=True)
     assert "Choose the tier (foundation or higher) for a mock GCSE Maths grade" in page
     assert 'aria-invalid="true"' in page
+
+
+def test_a_date_that_does_not_exist_is_named_on_the_choose_page(client, auth, grid_school):
+    _school, lead, group, _students = grid_school
+    auth.login(lead)
+    response = client.get(
+        "/results/grid", query_string={**FINAL_HIGHER, "group": group.id, "date": "29/02/2026"}
+    )
+    assert response.status_code == 400
+    assert (
+        '<p class="field-error" id="choose-date-error">29/02/2026 is not a real date</p>'
+        in response.get_data(as_text=True)
+    )
 
 
 def test_grid_loads_in_a_fixed_number_of_queries(client, auth, count_queries, grid_school):

@@ -8,25 +8,21 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.imports.roster import RosterTable, RowError, read_table
+from app.imports.cells import CellError
+from app.imports.columns import RowError
+from app.imports.table import Table, read_table
 from app.models import AuditEvent, Role, Upload
 from tests.factories import make_school, make_student, make_user, upn_for
 from tracking import services
 from tracking.models import GradeRecord
-from tracking.results import grades_import
-from tracking.results.grades_import import (
-    CellError,
-    GradeRow,
-    parse_kind,
-    parse_qualification,
-    validate,
-)
+from tracking.results.grades_import import GradeRow, parse_kind, parse_qualification, validate
+from tracking.results.services import GRADES
 
 TODAY = date(2026, 9, 1)
 HEADER = "UPN,Qualification,Kind,Grade,Tier,Date"
 
 
-def table(*lines: str) -> RosterTable:
+def table(*lines: str) -> Table:
     return read_table("\n".join(lines).encode(), "grades.csv")
 
 
@@ -141,7 +137,7 @@ def test_validate_reports_every_problem_by_row_and_column():
         "row 5, column Tier: Choose the tier (foundation or higher) for a mock GCSE Maths grade",
         "row 6, column Grade: A* is not an AS Maths grade (A-E, U)",
         "row 7, column Tier: A tier applies only to GCSE Maths, not to AS Maths",
-        "row 8, column Date: Date must be dd/mm/yyyy or yyyy-mm-dd, not '31/02/2026'",
+        "row 8, column Date: 31/02/2026 is not a real date",
         "row 9, column Date: The date 02/09/2026 is in the future",
         "row 10, column Kind: Unknown kind 'guess': "
         "use target, working at, predicted, mock or final",
@@ -168,20 +164,39 @@ def test_missing_required_columns_are_reported_on_the_header_row():
     assert result.missing_columns == ["Qualification", "Kind"]
 
 
-def test_duplicate_rows_count_once_and_conflicting_rows_are_a_problem():
+def test_duplicate_rows_count_once():
+    result = validate(
+        table(
+            HEADER,
+            "A123456789012,GCSE Maths,Target,7,,01/09/2026",
+            "A123456789012,GCSE Maths,Target,7,,2026-09-01",
+            "A123456789012,GCSE Maths,Target,7,,2026-08-01",
+        ),
+        {"A123456789012": 1},
+        TODAY,
+    )
+    assert result.errors == []
+    assert [r.row for r in result.records] == [2, 4]
+
+
+def test_conflicting_rows_are_each_a_problem_so_valid_only_never_picks_one():
     result = validate(
         table(
             HEADER,
             "A123456789012,GCSE Maths,Target,7,,01/09/2026",
             "A123456789012,GCSE Maths,Target,7,,2026-09-01",
             "A123456789012,GCSE Maths,Target,8,,2026-09-01",
+            "A123456789012,GCSE Maths,Mock,5,Higher,2026-09-01",
         ),
         {"A123456789012": 1},
         TODAY,
     )
-    assert [r.row for r in result.records] == [2]
+    assert [r.row for r in result.records] == [5]
     assert [str(e) for e in result.errors] == [
-        "row 4, column Grade: Row 2 gives this student a different target grade for the same date"
+        "row 2, column Grade: Row 4 gives this student a different target grade for the same date",
+        "row 3, column Grade: Row 4 gives this student a different target grade for the same date",
+        "row 4, column Grade: Rows 2, 3 give this student a different target grade for the same "
+        "date",
     ]
 
 
@@ -191,13 +206,18 @@ def test_xlsx_cells_numbers_and_dates():
     sheet.append(["UPN", "Qualification", "Kind", "Grade", "Tier", "Date"])
     sheet.append(["A123456789012", "GCSE Maths", "Final", 9, "higher", datetime(2026, 8, 20)])
     sheet.append(["A123456789012", "Level 2 Further Maths", "Final", 7.0, None, None])
+    sheet.append(["A123456789012", "KS3 Maths", "Target", 6, None, 46000])  # an unformatted date
+    sheet.append(["A123456789012", "KS3 Maths", "Mock", 6, None, 2026])
     buffer = io.BytesIO()
     workbook.save(buffer)
     result = validate(read_table(buffer.getvalue(), "g.xlsx"), {"A123456789012": 5}, TODAY)
-    assert result.errors == []
     assert [(r.grade, r.recorded_on) for r in result.records] == [
         ("9", date(2026, 8, 20)),
         ("7", TODAY),
+        ("6", date(2025, 12, 9)),
+    ]
+    assert [str(e) for e in result.errors] == [
+        "row 5, column Date: Date must be dd/mm/yyyy or yyyy-mm-dd, not '2026'"
     ]
 
 
@@ -254,7 +274,7 @@ def test_upload_preview_and_confirm(client, auth, import_school):
     assert f'<form method="post" action="{location}">' in page
     assert len(grade_rows()) == 1  # nothing written by the preview
 
-    response = client.post(location)
+    response = client.post(location, data={"mode": "all"})
     assert response.status_code == 303
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Import done: 2 grades added, 1 unchanged (already recorded)." in page
@@ -268,28 +288,72 @@ def test_upload_preview_and_confirm(client, auth, import_school):
     )
     assert audited == 3
     # Confirming the same upload again writes nothing more.
-    again = client.post(location)
+    again = client.post(location, data={"mode": "all"})
     assert again.status_code == 303
     assert "already been imported" in client.get(location).get_data(as_text=True)
     assert len(grade_rows()) == 3
 
 
-def test_any_problem_blocks_the_whole_import(client, auth, import_school):
+def test_a_problem_blocks_the_import_unless_only_the_valid_rows_are_chosen(
+    client, auth, import_school
+):
     _school, lead, ada, ben, stranger = import_school
     auth.login(lead)
     content = good_file(ada, ben) + f"\n{stranger.upn},GCSE Maths,Target,7,,".encode()
     location = upload(client, content).headers["Location"]
     page = client.get(location).get_data(as_text=True)
     assert "1 problem found" in page
-    assert "No student with this UPN in this school" in page
-    assert "Nothing will be saved" in page
-    assert f'<form method="post" action="{location}">' not in page  # no import button
-    response = client.post(location)
+    assert '<td class="num">5</td><td>UPN</td><td>No student with this UPN in this school' in page
+    assert "Nothing will be saved unless you fix the file" in page
+    assert "<dt>Grades to add</dt><dd>3</dd>" in page
+    assert "<dt>Rows with problems</dt><dd>1</dd>" in page
+    assert "Import 3 grades" not in page
+    assert "Import only the 3 valid rows" in page
+
+    response = client.post(location, data={"mode": "all"})
     assert response.status_code == 303
     assert "Nothing was imported: the file has problems" in client.get(location).get_data(
         as_text=True
     )
     assert grade_rows() == []
+    assert db.session.scalar(select(Upload.applied_at)) is None
+
+    response = client.post(location, data={"mode": "valid"})
+    assert response.status_code == 303
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Import done: 3 grades added; 1 row with problems skipped." in page
+    assert {(r.student_id, r.kind) for r in grade_rows()} == {
+        (ada.id, "final"),
+        (ben.id, "predicted"),
+        (ben.id, "working_at"),
+    }
+
+
+def test_a_file_with_no_valid_row_offers_no_import(client, auth, import_school):
+    _school, lead, _ada, _ben, stranger = import_school
+    auth.login(lead)
+    location = upload(client, f"{HEADER}\n{stranger.upn},GCSE Maths,Target,7,,".encode())
+    page = client.get(location.headers["Location"]).get_data(as_text=True)
+    assert "No row can be imported" in page and "Import only" not in page
+    client.post(location.headers["Location"], data={"mode": "valid"})
+    assert grade_rows() == []
+
+
+def test_confirm_needs_a_known_mode(client, auth, import_school):
+    _school, lead, ada, ben, _stranger = import_school
+    auth.login(lead)
+    location = upload(client, good_file(ada, ben)).headers["Location"]
+    assert client.post(location).status_code == 400
+    assert client.post(location, data={"mode": "everything"}).status_code == 400
+    assert grade_rows() == []
+
+
+def test_a_date_that_does_not_exist_is_named_on_the_preview(client, auth, import_school):
+    _school, lead, ada, _ben, _stranger = import_school
+    auth.login(lead)
+    content = f"{HEADER}\n{ada.upn},GCSE Maths,Target,7,,29/02/2026".encode()
+    page = client.get(upload(client, content).headers["Location"]).get_data(as_text=True)
+    assert "<td>Date</td><td>29/02/2026 is not a real date</td>" in page
 
 
 def test_unreadable_file_is_refused_at_upload(client, auth, import_school):
@@ -304,6 +368,19 @@ def test_unreadable_file_is_refused_at_upload(client, auth, import_school):
     assert db.session.scalar(select(func.count()).select_from(Upload)) == 0
 
 
+def test_a_file_over_10_mb_gets_a_message_on_the_upload_page(client, auth, import_school):
+    auth.login(import_school[1])
+    response = upload(client, b"x" * (10 * 1024 * 1024 + 1))
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "larger than 10 MB" in page and '<label for="grades">' in page
+    # Other pages of results day keep the app's own page for a request that is too large.
+    other = client.post("/results/cell", data={"student": "x" * (10 * 1024 * 1024 + 1)})
+    assert other.status_code == 413
+    assert "File too large" in other.get_data(as_text=True)
+    assert '<label for="grades">' not in other.get_data(as_text=True)
+
+
 def test_another_users_upload_is_404(client, auth, import_school):
     school, lead, ada, ben, _stranger = import_school
     auth.login(lead)
@@ -311,7 +388,7 @@ def test_another_users_upload_is_404(client, auth, import_school):
     auth.logout()
     auth.login(make_user(Role.TEACHER, school))
     assert client.get(location).status_code == 404
-    assert client.post(location).status_code == 404
+    assert client.post(location, data={"mode": "all"}).status_code == 404
     assert grade_rows() == []
 
 
@@ -357,20 +434,59 @@ def test_cli_dry_run_writes_nothing(runner, import_school, tmp_path):
     assert grade_rows() == []
 
 
-@pytest.mark.parametrize("dry_run", [[], ["--dry-run"]])
-def test_cli_prints_each_problem_and_exits_1(runner, import_school, tmp_path, dry_run):
+@pytest.mark.parametrize(
+    ("options", "nothing"),
+    [([], "Nothing was imported"), (["--dry-run"], "Dry run: would import nothing")],
+)
+def test_cli_prints_each_problem_and_exits_1(runner, import_school, tmp_path, options, nothing):
     _school, _lead, ada, ben, stranger = import_school
     content = good_file(ada, ben) + f"\n{stranger.upn},GCSE Maths,Target,10,,".encode()
     path = write(tmp_path, content)
-    result = runner.invoke(args=["grades", "import", path, "--school", "123456", *dry_run])
+    result = runner.invoke(args=["grades", "import", path, "--school", "123456", *options])
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         "row 5, column UPN: No student with this UPN in this school",
         "row 5, column Grade: Grade 10 is not a GCSE Maths grade (9-1, U)",
-        "Nothing was imported: 2 problems. Fix the file and run the command again.",
+        f"{nothing}: 1 row has problems. Fix them, or use --valid-only to import the valid rows.",
     ]
     assert result.stdout == ""
     assert grade_rows() == []
+
+
+def test_cli_valid_only_imports_the_valid_rows(runner, import_school, tmp_path):
+    _school, _lead, ada, ben, stranger = import_school
+    content = good_file(ada, ben) + f"\n{stranger.upn},GCSE Maths,Target,7,,".encode()
+    path = write(tmp_path, content)
+    args = ["grades", "import", path, "--school", "123456", "--valid-only"]
+    dry = runner.invoke(args=[*args, "--dry-run"])
+    assert dry.exit_code == 0
+    assert dry.stdout.strip() == (
+        "Dry run, nothing was written. Would import: 3 grades added; 1 row with problems skipped"
+    )
+    assert grade_rows() == []
+    result = runner.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "row 5, column UPN: No student with this UPN in this school"
+    ]
+    assert result.stdout.strip() == "3 grades added; 1 row with problems skipped"
+    assert len(grade_rows()) == 3
+
+
+def test_cli_valid_only_with_no_valid_row_fails(runner, import_school, tmp_path):
+    stranger = import_school[4]
+    path = write(tmp_path, f"{HEADER}\n{stranger.upn},GCSE Maths,Target,7,,".encode())
+    result = runner.invoke(args=["grades", "import", path, "--school", "123456", "--valid-only"])
+    assert result.exit_code == 1
+    assert "Nothing was imported: 1 row has problems and no row is valid." in result.stderr
+    assert grade_rows() == []
+
+
+def test_cli_help_documents_every_option(runner):
+    result = runner.invoke(args=["grades", "import", "--help"])
+    assert result.exit_code == 0
+    for words in ("--school", "--dry-run", "--valid-only", "Exit status", "row N, column C"):
+        assert words in result.output
 
 
 def test_cli_unknown_school_and_unreadable_file(runner, import_school, tmp_path):
@@ -385,5 +501,5 @@ def test_cli_unknown_school_and_unreadable_file(runner, import_school, tmp_path)
     assert result.exit_code == 1 and "The file has no grade rows." in result.output
 
 
-def test_the_module_lists_its_columns_for_help():
-    assert grades_import.recognised_headers()[0] == ("UPN", ("UPN",), True)
+def test_the_importer_lists_its_columns_for_help():
+    assert GRADES.recognised_headers()[0] == ("UPN", ("UPN",), True)

@@ -1,5 +1,6 @@
 """Results day: the grades grid (a group against one qualification and kind, saved cell by cell)
-and the grades import (a CSV or XLSX file, checked whole, applied all or nothing; on the web and
+and the grades import (an importer of the shell's import machine, app.imports: a CSV or XLSX file
+checked whole, then applied whole or, when the user chooses, only its valid rows; on the web and
 as `flask grades import`).
 
 Pure logic lives in `grid.py` and `grades_import.py`; `services.py` reads and writes the

@@ -1,37 +1,35 @@
 """Reading and checking a file of grades (UPN, qualification, kind, grade, tier, date). Pure
 logic, no Flask.
 
-The file is read by the roster import's reader (`app.imports.roster.read_table`: CSV or XLSX,
-header on the first non-blank row, rows numbered as in Excel) and its headers are matched the
-same way, ignoring case, spaces and punctuation. `validate` checks every row and returns the
-clean records and every problem as a `RowError(row, column, message)`.
+The file is read by the imports' table reader (`app.imports.table.read_table`: CSV or XLSX,
+header on the first non-blank row, rows numbered as in Excel) and its headers are matched as
+every import's are (`app.imports.columns`), ignoring case, spaces and punctuation. `validate`
+checks every row and returns the clean records and every problem as a `RowError(row, column,
+message)`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
-from app.imports import roster
-from app.imports.roster import (
+from app.imports.cells import (
     Cell,
     CellError,
-    Column,
-    RosterTable,
-    RowError,
     cell_at,
     cell_text,
     header_key,
     is_blank,
-    parse_date,
+    parse_past_date,
 )
+from app.imports.columns import EMPTY, Column, ImportResult, RowError, start_result
+from app.imports.table import Table
 from app.upn import InvalidUPN, normalise_upn
 from tracking import grades
 from tracking.grades import GradeError, GradeKind, Qualification
 
 NO_STUDENT = "No student with this UPN in this school"
-EMPTY = "This cell is empty; a value is required"
 
 
 # In order of preference: when a file has two headers for the same column, the first wins.
@@ -90,16 +88,6 @@ def parse_kind(cell: Cell) -> str:
     return found.value
 
 
-def recognised_headers() -> list[tuple[str, tuple[str, ...], bool]]:
-    """Return (label, accepted headers, required) for each column, for help texts."""
-    return roster.recognised_headers(COLUMNS)
-
-
-def map_columns(headers: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Match headers to the grade columns as the roster import does (roster.map_columns)."""
-    return roster.map_columns(headers, COLUMNS)
-
-
 @dataclass(frozen=True)
 class GradeRow:
     """A valid row: the student's id and the checked grade, ready for `record_grade`."""
@@ -119,72 +107,44 @@ class GradeRow:
         return (self.student_id, self.qualification, self.kind, self.recorded_on)
 
 
-@dataclass
-class GradesResult:
-    """Everything `validate` found: clean rows, problems, and the columns it ignored."""
-
-    records: list[GradeRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    ignored_columns: list[str] = field(default_factory=list)
-    columns: dict[str, str] = field(default_factory=dict)
-    row_count: int = 0
-    header_row: int = 1
-
-    @property
-    def missing_columns(self) -> list[str]:
-        """Labels of the required columns the file does not have."""
-        return [c.label for c in COLUMNS if c.required and c.key not in self.columns]
-
-    @property
-    def error_rows(self) -> set[int]:
-        """Row numbers of grade rows with at least one problem."""
-        return {e.row for e in self.errors if e.row != self.header_row}
-
-
-def validate(table: RosterTable, students: Mapping[str, int], today: date) -> GradesResult:
-    """Check every row of `table`.
+def validate(table: Table, students: Mapping[str, int], today: date) -> ImportResult:
+    """Check every row of `table`; the result's records are GradeRows.
 
     `students` maps the UPNs of the importing school's students to their ids: any other UPN,
     of no student or of another school's, is "No student with this UPN in this school", so
     the file learns nothing about other schools. An empty Date cell (or no Date column) means
-    `today`; a date in the future is a problem. Two rows giving different grades of the same
-    kind to the same student for the same date are a problem; identical rows count once.
+    `today`; a date in the future is a problem. Rows giving different grades of the same kind
+    to the same student for the same date are each a problem (no row of them is valid, so
+    importing the valid rows never picks one); identical rows count once.
     """
-    index, ignored = map_columns(table.headers)
-    result = GradesResult(
-        ignored_columns=ignored, row_count=len(table.rows), header_row=table.header_row
-    )
-    result.columns = {key: table.headers[i] for key, i in index.items()}
-    missing = [c for c in COLUMNS if c.required and c.key not in index]
-    for column in missing:
-        accepted = ", ".join(column.headers)
-        result.errors.append(
-            RowError(
-                table.header_row,
-                column.label,
-                f"Required column is missing (headers accepted: {accepted})",
-            )
-        )
-    if missing:
+    result, index = start_result(table, COLUMNS)
+    if result.missing_columns:
         return result
 
-    seen: dict[tuple, GradeRow] = {}
+    checked: list[tuple[int, GradeRow | None, list[RowError]]] = []
+    same_key: dict[tuple, list[GradeRow]] = {}
     for number, cells in table.rows:
         record, problems = _check_row(number, cells, index, result.columns, students, today)
         if record is not None:
-            earlier = seen.get(record.key)
-            if earlier is None:
-                seen[record.key] = record
-            elif (earlier.grade, earlier.tier) != (record.grade, record.tier):
+            same_key.setdefault(record.key, []).append(record)
+        checked.append((number, record, problems))
+
+    for number, record, problems in checked:
+        if record is not None:
+            rows = same_key[record.key]
+            differing = [r.row for r in rows if (r.grade, r.tier) != (record.grade, record.tier)]
+            if differing:
+                names = ", ".join(str(n) for n in differing)
+                gives = f"Row {names} gives" if len(differing) == 1 else f"Rows {names} give"
+                kind = GradeKind(record.kind).label.lower()
                 problems.append(
                     RowError(
                         number,
                         result.columns["grade"],
-                        f"Row {earlier.row} gives this student a different "
-                        f"{GradeKind(record.kind).label.lower()} grade for the same date",
+                        f"{gives} this student a different {kind} grade for the same date",
                     )
                 )
-            else:
+            elif rows[0] is not record:
                 continue  # the same grade twice: import it once
         if problems:
             result.errors.extend(problems)
@@ -262,7 +222,7 @@ def _check_row(
     recorded_on = today
     if "date" in index:
         try:
-            recorded_on = parse_date(cell_at(cells, index["date"]), today) or today
+            recorded_on = parse_past_date(cell_at(cells, index["date"]), today) or today
         except CellError as error:
             problem("date", str(error))
 

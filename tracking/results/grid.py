@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
+from app import dates
 from tracking import grades
 from tracking.grades import GradeEntry, GradeError
 
@@ -52,28 +53,13 @@ class GridChoice:
         }
 
 
-def parse_date(text: str | None) -> date:
-    """Return a date from yyyy-mm-dd (what a date input sends) or dd/mm/yyyy.
-
-    Raises GradeError when the text is empty or not a date.
-    """
-    text = (text or "").strip()
-    if not text:
-        raise GradeError("Enter the date the grades are for")
-    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise GradeError(f"Date must be yyyy-mm-dd or dd/mm/yyyy, not '{text}'")
-
-
 def parse_choice(values: Mapping[str, str], today: date) -> tuple[GridChoice | None, dict]:
     """Check a grid choice from form or query values (qualification, kind, tier, date, term).
 
     Returns (choice, {}) when it is valid, else (None, {field name: message}) with a message
-    for every field that is wrong. The date defaults to `today` when the key is absent (not
-    when it is present and empty). A tier is required for a GCSE Maths mock or final grade.
+    for every field that is wrong. The date (yyyy-mm-dd from a date input, or dd/mm/yyyy: see
+    `app.dates.parse_date`) defaults to `today` when the key is absent (not when it is
+    present and empty). A tier is required for a GCSE Maths mock or final grade.
     """
     errors: dict[str, str] = {}
     qualification = kind = tier = None
@@ -92,10 +78,14 @@ def parse_choice(values: Mapping[str, str], today: date) -> tuple[GridChoice | N
             errors["tier"] = str(error)
     recorded_on = today
     if "date" in values:
-        try:
-            recorded_on = parse_date(values.get("date"))
-        except GradeError as error:
-            errors["date"] = str(error)
+        text = (values.get("date") or "").strip()
+        if not text:
+            errors["date"] = "Enter the date the grades are for"
+        else:
+            try:
+                recorded_on = dates.parse_date(text, excel_serials=False)
+            except dates.DateError as error:
+                errors["date"] = str(error)
     term = (values.get("term") or "").strip() or None
     if term and len(term) > TERM_MAX:
         errors["term"] = f"Term: at most {TERM_MAX} characters"

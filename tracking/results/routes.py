@@ -1,5 +1,5 @@
 """Results-day pages: the grid (saved cell by cell with htmx, or whole without JavaScript) and
-the grades import (upload, preview, confirm)."""
+the grades import (the shell's upload, preview and confirm pages, mounted for `GRADES`)."""
 
 from __future__ import annotations
 
@@ -9,25 +9,21 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from app.access import get_or_404, own_school, roles_required, scoped
+from app.access import get_or_404, roles_required, scoped
 from app.extensions import db
-from app.imports import roster, uploads
-from app.imports.forms import ConfirmForm
-from app.imports.roster import RosterFileError
+from app.imports.views import ImportPages, mount
 from app.models import Group, Role, Student
 from app.web import render, see_other
 from tracking import grades
-from tracking.results import grades_import, grid
-from tracking.results.forms import GradesUploadForm
+from tracking.results import grid
 from tracking.results.grid import GridChoice
 from tracking.results.services import (
+    GRADES,
     INVALID,
     SAVED,
     GridCell,
-    apply_grades,
     current_grades,
     grid_cells,
-    preview_grades,
     save_cell,
 )
 
@@ -40,11 +36,6 @@ bp = Blueprint(
     static_url_path="/static",
 )
 grid_staff_required = roles_required(Role.ADMIN, Role.LEAD, Role.TEACHER)
-import_staff_required = roles_required(Role.LEAD, Role.TEACHER)
-
-GRADES_PURPOSE = "grades"
-PROBLEMS_SHOWN = 500
-SAMPLE_SIZE = 10
 
 
 @bp.context_processor
@@ -52,6 +43,7 @@ def _labels() -> dict:
     return {
         "qualification_label": lambda key: grades.Qualification(key).label,
         "kind_label": lambda key: grades.GradeKind(key).label,
+        "qualification_labels": [q.label for q in grades.Qualification],
     }
 
 
@@ -172,80 +164,36 @@ def save_grid():
     return see_other(url_for("results.grid_page", group=group.id, **choice.params()))
 
 
-# Views: the import -------------------------------------------------------------------------
+# Views: the import (the shell's import pages, mounted for the grades importer) -------------
 
+PAGES = ImportPages(
+    title="Import grades",
+    heading="Import grades",
+    intro=(
+        "Upload a CSV or XLSX file with one grade per row and the column names in the first "
+        "row. You will see every problem and every grade it adds before anything is saved: "
+        "nothing is saved while any row has a problem, unless you choose to import only the "
+        "valid rows. A row that repeats a student's current grade (same grade, tier and date) "
+        "is skipped."
+    ),
+    file_label="Grades file (CSV or XLSX)",
+    upload_hint=(
+        "Required columns: UPN, Qualification, Kind and Grade. Optional: Tier and Date. "
+        "Up to 10 MB."
+    ),
+    values_template="results/_import_values.html",
+    preview_title="Check the grades import",
+    rows_template="results/_import_rows.html",
+    back=("results.grid_index", "Back to results day"),
+    done=("results.grid_index", "Go to results day"),
+)
 
-@bp.route("/import", methods=["GET", "POST"])
-@import_staff_required
-def import_upload():
-    own_school(current_user)
-    form = GradesUploadForm()
-    if form.validate_on_submit():
-        file = form.grades.data
-        content = file.read()
-        try:
-            roster.read_table(content, file.filename or "")
-        except RosterFileError as error:
-            form.grades.errors.append(str(error))
-        else:
-            stored = uploads.store_upload(
-                current_user, GRADES_PURPOSE, file.filename or "", content
-            )
-            db.session.commit()
-            return see_other(url_for("results.import_preview", upload_id=stored.id))
-    return render(
-        "results/import.html",
-        form=form,
-        columns=grades_import.recognised_headers(),
-        qualifications=[q.label for q in grades.Qualification],
-    )
-
-
-@bp.get("/import/<int:upload_id>")
-@import_staff_required
-def import_preview(upload_id: int):
-    school = own_school(current_user)
-    upload = uploads.upload_or_404(current_user, GRADES_PURPOSE, upload_id)
-    plan, file_error = uploads.preview(
-        upload, lambda content, name: preview_grades(school, content, name)
-    )
-    return render(
-        "results/preview.html",
-        upload=upload,
-        plan=plan,
-        file_error=file_error,
-        form=ConfirmForm(),
-        problems_shown=PROBLEMS_SHOWN,
-        sample_size=SAMPLE_SIZE,
-    )
-
-
-@bp.post("/import/<int:upload_id>")
-@import_staff_required
-def import_confirm(upload_id: int):
-    school = own_school(current_user)
-    upload = uploads.upload_or_404(current_user, GRADES_PURPOSE, upload_id)
-    if not ConfirmForm().validate_on_submit():
-        abort(400)
-    back = url_for("results.import_preview", upload_id=upload.id)
-    if upload.applied_at is not None:
-        flash(uploads.ALREADY_IMPORTED, "error")
-        return see_other(back)
-    try:
-        plan = preview_grades(school, upload.content, upload.filename)
-    except RosterFileError as error:
-        flash(str(error), "error")
-        return see_other(url_for("results.import_upload"))
-    if plan.errors:
-        flash("Nothing was imported: the file has problems. Fix them and upload it again.", "error")
-        return see_other(back)
-    # Claim the upload first: of two confirmations sent at once, only one applies it.
-    if not uploads.claim(upload):
-        db.session.rollback()
-        flash(uploads.ALREADY_IMPORTED, "error")
-        return see_other(back)
-    apply_grades(current_user, plan)
-    upload.note = plan.summary()
-    db.session.commit()
-    flash(f"Import done: {plan.summary()}.", "success")
-    return see_other(url_for("results.grid_index"))
+mount(
+    bp,
+    GRADES,
+    PAGES,
+    roles=(Role.LEAD, Role.TEACHER),
+    upload_rules=("/import",),
+    preview_rule="/import/<int:upload_id>",
+    endpoint_prefix="import_",
+)

@@ -1,6 +1,6 @@
-"""Results day against the database: the grid's cells and their saving, and the grades import's
-plan and its applying. Every grade goes through `tracking.services.record_grade` (flushed and
-audited); nothing here commits."""
+"""Results day against the database: the grid's cells and their saving, and the grades importer
+(`GRADES`, run by the shell's import pages and command). Every grade goes through
+`tracking.services.record_grade` (flushed and audited); nothing here commits."""
 
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from datetime import date
 from sqlalchemy import select
 
 from app.extensions import db
-from app.imports import roster, uploads
-from app.imports.roster import RowError
+from app.imports import uploads
+from app.imports.columns import ImportResult, file_upns
+from app.imports.importer import Importer, ImportPlan, skipped_text
+from app.imports.table import Table
 from app.models import Group, GroupMember, School, Student, User
 from tracking import grades, services
 from tracking.grades import GradeEntry, GradeError
 from tracking.models import GradeRecord
 from tracking.results import grades_import, grid
-from tracking.results.grades_import import GradeRow, GradesResult
+from tracking.results.grades_import import GradeRow
 from tracking.results.grid import GridChoice
 from tracking.vocabulary import Source
 
@@ -114,100 +116,123 @@ def save_cell(actor: User, cell: GridCell, typed: str | None, choice: GridChoice
     return cell
 
 
-# Services: the import ----------------------------------------------------------------------
-
-
-class ImportBlocked(ValueError):
-    """Raised by `apply_grades` when the file has problems: nothing is written then."""
+# The grades importer ------------------------------------------------------------------------
 
 
 @dataclass
-class GradesPlan:
-    """What importing a file of grades would do: the checked file, the grades it adds and the
-    rows that only repeat a student's current grade (skipped)."""
+class GradesSummary:
+    """What a grades import did (or would do): "12 grades added, 2 unchanged (already
+    recorded)", and the rows with problems skipped when only the valid rows were imported."""
 
-    result: GradesResult
+    added: int
+    unchanged: int
+    skipped_rows: int = 0
+
+    def __str__(self) -> str:
+        text = f"{self.added} grade{'' if self.added == 1 else 's'} added"
+        if self.unchanged:
+            text += f", {self.unchanged} unchanged (already recorded)"
+        return text + skipped_text(self.skipped_rows)
+
+
+@dataclass
+class GradesPlan(ImportPlan):
+    """What importing a file of grades would do: the grades its valid rows add, and the
+    valid rows that only repeat a student's current grade (skipped)."""
+
     new: list[GradeRow] = field(default_factory=list)
     unchanged: list[GradeRow] = field(default_factory=list)
-    names: dict[int, str] = field(default_factory=dict)
 
     @property
-    def errors(self) -> list[RowError]:
-        return self.result.errors
+    def has_work(self) -> bool:
+        return bool(self.new)
 
     @property
-    def can_import(self) -> bool:
-        return not self.errors and bool(self.new)
-
-    def summary(self) -> str:
-        """E.g. "12 grades added, 2 unchanged"."""
+    def import_all_label(self) -> str:
         added = len(self.new)
-        text = f"{added} grade{'' if added == 1 else 's'} added"
-        if self.unchanged:
-            text += f", {len(self.unchanged)} unchanged (already recorded)"
-        return text
+        return f"Import {added} {'grade' if added == 1 else 'grades'}"
+
+    @property
+    def nothing_to_import(self) -> str:
+        if not self.result.records:
+            return "The file has no grade rows, so there is nothing to import."
+        return "Every grade in the file is already recorded, so there is nothing to import."
+
+    def figures(self) -> list[tuple[str, object]]:
+        return [
+            ("Grade rows in the file", self.result.row_count),
+            ("Grades to add", len(self.new)),
+            ("Already recorded (skipped)", len(self.unchanged)),
+            ("Rows with problems", len(self.result.error_rows)),
+        ]
+
+    def summary(self) -> GradesSummary:
+        return GradesSummary(len(self.new), len(self.unchanged), len(self.result.error_rows))
 
 
-def preview_grades(
-    school: School, content: bytes, filename: str, today: date | None = None
-) -> GradesPlan:
-    """Read and check a grades file for `school` and work out what it would add.
+class GradesImporter(Importer):
+    """Grades of the school's students (UPN, qualification, kind, grade, tier, date), each
+    added through `record_grade` with source "imported"; a row that repeats the student's
+    current grade (same grade, tier and date) adds nothing, so a file imported twice adds
+    nothing the second time."""
 
-    Only the school's own students are looked up, so a UPN of another school reads as unknown.
-    Raises RosterFileError when the file cannot be read as a table.
-    """
-    table = roster.read_table(content, filename)
-    today = today or date.today()
-    upns = sorted(roster.file_upns(table))
-    students: dict[str, int] = {}
-    for chunk in uploads.in_chunks(upns):
-        rows = db.session.execute(
-            select(Student.upn, Student.id).where(
-                Student.school_id == school.id, Student.upn.in_(chunk)
+    purpose = "grades"
+    columns = grades_import.COLUMNS
+    row_noun = "grade"
+
+    def validate(self, table: Table, school: School, today: date) -> ImportResult:
+        """Check the rows against the school's own students only (so a UPN of another
+        school reads as unknown): one query per 5000 UPNs."""
+        students: dict[str, int] = {}
+        for chunk in uploads.in_chunks(sorted(file_upns(table, self.columns))):
+            rows = db.session.execute(
+                select(Student.upn, Student.id).where(
+                    Student.school_id == school.id, Student.upn.in_(chunk)
+                )
             )
-        )
-        students.update({upn: sid for upn, sid in rows})
-    result = grades_import.validate(table, students, today)
-    plan = GradesPlan(result)
-    if result.errors:
+            students.update({upn: sid for upn, sid in rows})
+        return grades_import.validate(table, students, today)
+
+    def plan(self, school: School, result: ImportResult, today: date) -> GradesPlan:
+        """Sort the valid rows into grades to add and repeats of the current grade: one query
+        per qualification and kind in the file."""
+        plan = GradesPlan(result)
+        current: dict[tuple[int, str, str], GradeEntry] = {}
+        pairs = {(r.qualification, r.kind) for r in result.records}
+        ids = sorted({r.student_id for r in result.records})
+        for qualification, kind in sorted(pairs):
+            for chunk in uploads.in_chunks(ids):
+                for sid, entry in current_grades(chunk, qualification, kind).items():
+                    current[(sid, qualification, kind)] = entry
+        for record in result.records:
+            choice = GridChoice(record.qualification, record.kind, record.tier, record.recorded_on)
+            entry = current.get((record.student_id, record.qualification, record.kind))
+            if grid.is_unchanged(entry, record.grade, choice):
+                plan.unchanged.append(record)
+            else:
+                plan.new.append(record)
         return plan
-    current: dict[tuple[int, str, str], GradeEntry] = {}
-    pairs = {(r.qualification, r.kind) for r in result.records}
-    ids = sorted({r.student_id for r in result.records})
-    for qualification, kind in pairs:
+
+    def write(self, actor: User | None, school: School, plan: GradesPlan) -> GradesSummary:
+        """Add every new grade of `plan` through `record_grade` (audited, source "imported")."""
+        ids = sorted({r.student_id for r in plan.new})
+        students: dict[int, Student] = {}
         for chunk in uploads.in_chunks(ids):
-            for sid, entry in current_grades(chunk, qualification, kind).items():
-                current[(sid, qualification, kind)] = entry
-    for record in result.records:
-        choice = GridChoice(record.qualification, record.kind, record.tier, record.recorded_on)
-        entry = current.get((record.student_id, record.qualification, record.kind))
-        if grid.is_unchanged(entry, record.grade, choice):
-            plan.unchanged.append(record)
-        else:
-            plan.new.append(record)
-    return plan
+            students.update(
+                {s.id: s for s in db.session.scalars(select(Student).where(Student.id.in_(chunk)))}
+            )
+        for record in plan.new:
+            services.record_grade(
+                actor,
+                students[record.student_id],
+                record.qualification,
+                record.kind,
+                record.grade,
+                record.tier,
+                record.recorded_on,
+                source=Source.IMPORTED,
+            )
+        return plan.summary()
 
 
-def apply_grades(actor: User | None, plan: GradesPlan) -> int:
-    """Add every new grade of `plan` through `record_grade` (source "imported", audited) and
-    return how many. Raises ImportBlocked, writing nothing, if the plan has any problem."""
-    if plan.errors:
-        raise ImportBlocked("Nothing was imported: the file has problems.")
-    ids = sorted({r.student_id for r in plan.new})
-    students: dict[int, Student] = {}
-    for chunk in uploads.in_chunks(ids):
-        students.update(
-            {s.id: s for s in db.session.scalars(select(Student).where(Student.id.in_(chunk)))}
-        )
-    for record in plan.new:
-        services.record_grade(
-            actor,
-            students[record.student_id],
-            record.qualification,
-            record.kind,
-            record.grade,
-            record.tier,
-            record.recorded_on,
-            source=Source.IMPORTED,
-        )
-    return len(plan.new)
+GRADES = GradesImporter()

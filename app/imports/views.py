@@ -1,0 +1,192 @@
+"""The pages of every import: upload a file, check its preview, confirm. `mount` adds them to
+an area's blueprint for one importer, so the roster and the grades (and any later import)
+share this code and the templates `imports/upload.html` and `imports/preview.html`.
+
+The upload is stored (`uploads`) so any process can serve the preview and the confirmation;
+confirming re-reads and re-checks the stored file, claims it so it is applied once, applies
+every row (mode "all", only when no row has a problem) or only the valid rows (mode
+"valid", chosen explicitly) and commits once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from app.access import own_school, roles_required
+from app.extensions import db
+from app.imports import uploads
+from app.imports.forms import ConfirmForm, upload_form
+from app.imports.importer import ImportBlocked, Importer
+from app.imports.table import TOO_LARGE, ImportFileError, read_table
+from app.models import Role
+from app.web import render, see_other
+
+PROBLEMS_SHOWN = 500
+SAMPLE_SIZE = 10
+MODES = ("all", "valid")
+CHANGED_MEANWHILE = (
+    "Nothing was imported: the records changed while this file was being imported. "
+    "Please check the preview and try again."
+)
+
+
+@dataclass(frozen=True)
+class ImportPages:
+    """The words and links of one import's pages. `values_template` lists what each
+    column's cells may hold (upload page); `rows_template` shows what the valid rows would
+    add or change (preview page, with `plan` and `sample_size`)."""
+
+    title: str
+    heading: str
+    intro: str
+    file_label: str
+    upload_hint: str
+    values_template: str
+    preview_title: str
+    rows_template: str
+    back: tuple[str, str]  # (endpoint, link text) above the upload form
+    done: tuple[str, str]  # (endpoint, link text) where an import ends
+
+
+# Upload endpoint -> the upload page for a file over the size limit (see `_too_large`).
+_TOO_LARGE_PAGES: dict[str, Callable] = {}
+
+
+def mount(
+    bp: Blueprint,
+    importer: Importer,
+    pages: ImportPages,
+    *,
+    roles: Iterable[Role],
+    upload_rules: Iterable[str] = ("",),
+    preview_rule: str = "/<int:upload_id>",
+    endpoint_prefix: str = "",
+) -> None:
+    """Add `importer`'s upload, preview and confirm views to `bp` for users of `roles`.
+
+    The upload page answers at each of `upload_rules`, the preview (GET) and the
+    confirmation (POST) at `preview_rule`; their endpoints are `upload`, `preview` and
+    `confirm` after `endpoint_prefix`.
+    """
+    required = roles_required(*roles)
+    form_class = upload_form(importer.purpose, pages.file_label)
+    names = {step: f"{endpoint_prefix}{step}" for step in ("upload", "preview", "confirm")}
+    endpoints = {step: f"{bp.name}.{name}" for step, name in names.items()}
+    context = {"importer": importer, "pages": pages, "endpoints": endpoints}
+
+    def upload_page(form, status: int = 200):
+        columns = importer.recognised_headers()
+        return render("imports/upload.html", form=form, columns=columns, **context), status
+
+    @required
+    def upload():
+        own_school(current_user)
+        form = form_class()
+        if form.validate_on_submit():
+            file = form.file.data
+            content = file.read()
+            try:
+                read_table(content, file.filename or "")
+            except ImportFileError as error:
+                form.file.errors.append(str(error))
+            else:
+                stored = uploads.store_upload(
+                    current_user, importer.purpose, file.filename or "", content
+                )
+                db.session.commit()
+                return see_other(url_for(endpoints["preview"], upload_id=stored.id))
+        return upload_page(form)
+
+    def too_large_page():
+        # Reading the request's form again would raise again: build the form without it.
+        form = form_class(formdata=None)
+        form.file.errors = [TOO_LARGE]
+        return upload_page(form, 413)
+
+    @required
+    def preview(upload_id: int):
+        school = own_school(current_user)
+        upload = uploads.upload_or_404(current_user, importer.purpose, upload_id)
+        plan, file_error = uploads.preview(
+            upload, lambda content, name: importer.preview(school, content, name)
+        )
+        return render(
+            "imports/preview.html",
+            upload=upload,
+            plan=plan,
+            file_error=file_error,
+            form=ConfirmForm(),
+            problems_shown=PROBLEMS_SHOWN,
+            sample_size=SAMPLE_SIZE,
+            **context,
+        )
+
+    @required
+    def confirm(upload_id: int):
+        school = own_school(current_user)
+        upload = uploads.upload_or_404(current_user, importer.purpose, upload_id)
+        mode = request.form.get("mode")
+        if not ConfirmForm().validate_on_submit() or mode not in MODES:
+            abort(400)
+        back = url_for(endpoints["preview"], upload_id=upload.id)
+        if upload.applied_at is not None:
+            flash(uploads.ALREADY_IMPORTED, "error")
+            return see_other(back)
+        try:
+            plan = importer.preview(school, upload.content, upload.filename)
+        except ImportFileError as error:
+            flash(str(error), "error")
+            return see_other(url_for(endpoints["upload"]))
+        if plan.errors and mode != "valid":
+            also = ", or import only the valid rows" if plan.can_import_valid else ""
+            flash(
+                "Nothing was imported: the file has problems. "
+                f"Fix them and upload the file again{also}.",
+                "error",
+            )
+            return see_other(back)
+        # Claim the upload first: of two confirmations sent at once, only one applies it.
+        if not uploads.claim(upload):
+            db.session.rollback()
+            flash(uploads.ALREADY_IMPORTED, "error")
+            return see_other(back)
+        try:
+            summary = importer.apply(current_user, school, plan, valid_only=mode == "valid")
+            upload.note = str(summary)
+            db.session.commit()
+        except ImportBlocked as blocked:
+            db.session.rollback()
+            flash(str(blocked), "error")
+            return see_other(back)
+        except IntegrityError:
+            db.session.rollback()
+            flash(CHANGED_MEANWHILE, "error")
+            return see_other(back)
+        flash(f"Import done: {summary}.", "success")
+        return see_other(url_for(pages.done[0]))
+
+    for rule in upload_rules:
+        bp.add_url_rule(rule, names["upload"], upload, methods=["GET", "POST"])
+    bp.add_url_rule(preview_rule, names["preview"], preview, methods=["GET"])
+    bp.add_url_rule(preview_rule, names["confirm"], confirm, methods=["POST"])
+    _TOO_LARGE_PAGES[endpoints["upload"]] = too_large_page
+    bp.register_error_handler(RequestEntityTooLarge, _too_large)
+
+
+def _too_large(error: RequestEntityTooLarge):
+    """A file over the limit gets its upload page back with the message; any other request
+    of the blueprint gets the app's own page for the error."""
+    page = _TOO_LARGE_PAGES.get(request.endpoint or "")
+    if page is not None:
+        return page()
+    handlers = current_app.error_handler_spec[None].get(error.code, {})
+    for cls in type(error).__mro__:
+        if cls in handlers:
+            return handlers[cls](error)
+    return error
