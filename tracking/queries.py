@@ -68,6 +68,25 @@ def survey_scores(student_ids: list[int]) -> dict[int, tuple[SurveyScore, ...]]:
     }
 
 
+def grade_entries(*where) -> dict[int, list[GradeEntry]]:
+    """Return student id -> their grade records matching `where`, as plain entries, in one
+    query of the entries' columns only."""
+    found: dict[int, list[GradeEntry]] = defaultdict(list)
+    for row in db.session.execute(
+        select(
+            GradeRecord.student_id,
+            GradeRecord.qualification,
+            GradeRecord.kind,
+            GradeRecord.grade,
+            GradeRecord.tier,
+            GradeRecord.recorded_on,
+            GradeRecord.id,
+        ).where(*where)
+    ):
+        found[row.student_id].append(GradeEntry.of(row))
+    return found
+
+
 def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOutcomeData]:
     """Return `StudentOutcomeData` for every student `students` selects (a select of Student,
     already scoped), in five queries plus the surveys' own (see `_score_histories`)."""
@@ -85,19 +104,7 @@ def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOut
     if not rows:
         return []
     ids = students.with_only_columns(Student.id).order_by(None)
-    grades: dict[int, list[GradeEntry]] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            GradeRecord.student_id,
-            GradeRecord.qualification,
-            GradeRecord.kind,
-            GradeRecord.grade,
-            GradeRecord.tier,
-            GradeRecord.recorded_on,
-            GradeRecord.id,
-        ).where(GradeRecord.student_id.in_(ids))
-    ):
-        grades[row[0]].append(GradeEntry(*row[1:]))
+    grades = grade_entries(GradeRecord.student_id.in_(ids))
     post16: dict[int, list[Post16Entry]] = defaultdict(list)
     for row in db.session.execute(
         select(

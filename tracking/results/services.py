@@ -18,6 +18,7 @@ from app.models import Group, GroupMember, School, Student, User
 from tracking import grades, services
 from tracking.grades import GradeEntry, GradeError
 from tracking.models import GradeRecord
+from tracking.queries import grade_entries
 from tracking.results import grades_import, grid
 from tracking.results.grades_import import GradeRow
 from tracking.results.grid import GridChoice
@@ -42,24 +43,11 @@ def current_grades(student_ids, qualification: str, kind: str) -> dict[int, Grad
 
     `student_ids` may be a subquery (one group's members) or a list.
     """
-    rows = db.session.execute(
-        select(
-            GradeRecord.student_id,
-            GradeRecord.qualification,
-            GradeRecord.kind,
-            GradeRecord.grade,
-            GradeRecord.tier,
-            GradeRecord.recorded_on,
-            GradeRecord.id,
-        ).where(
-            GradeRecord.student_id.in_(student_ids),
-            GradeRecord.qualification == qualification,
-            GradeRecord.kind == kind,
-        )
+    by_student = grade_entries(
+        GradeRecord.student_id.in_(student_ids),
+        GradeRecord.qualification == qualification,
+        GradeRecord.kind == kind,
     )
-    by_student: dict[int, list[GradeEntry]] = {}
-    for row in rows:
-        by_student.setdefault(row.student_id, []).append(GradeEntry.of(row))
     return {sid: grades.current(entries, kind) for sid, entries in by_student.items()}
 
 
