@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from flask import Blueprint, abort, current_app, flash, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.access import own_school, roles_required
+from app.errors import error_page
 from app.extensions import db
 from app.imports import uploads
 from app.imports.forms import ConfirmForm, upload_form
@@ -185,8 +186,4 @@ def _too_large(error: RequestEntityTooLarge):
     page = _TOO_LARGE_PAGES.get(request.endpoint or "")
     if page is not None:
         return page()
-    handlers = current_app.error_handler_spec[None].get(error.code, {})
-    for cls in type(error).__mro__:
-        if cls in handlers:
-            return handlers[cls](error)
-    return error
+    return error_page(error.code)
