@@ -4,7 +4,7 @@ import csv
 import io
 
 from app.csv_safety import safe_cell
-from surveys.services import SessionResults
+from surveys.results import SessionResults
 
 
 def _iso(value) -> str:

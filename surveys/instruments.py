@@ -25,6 +25,10 @@ Every item belongs to exactly one scale. A scale with `scored: false` groups que
 answers are categories (Yes / Maybe / No), so it has no score, no `min_answered` and no
 reverse-coded items.
 
+The shape and these rules are checked by the pydantic models in `surveys.instrument_schema`; a
+bad file raises InstrumentError listing every problem, each naming the entry and the field
+("item 'enj_boring': field 'reverse' must be true or false (got 'sometimes')").
+
 The version is a hash of the parsed content, so editing wording, order, options or rules makes a
 new version while whitespace, comments and YAML style do not. A survey session stores
 `Instrument.to_dict()` and reads it back with `Instrument.from_dict()`, so an old session keeps
@@ -36,7 +40,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -44,13 +47,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import ValidationError
+
+from surveys import instrument_schema
 
 DEFAULT_FOLDER = Path(__file__).parent / "instruments"
 VERSION_LENGTH = 12
-
-_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
-_TOP_REQUIRED = ("key", "title", "options", "scales", "items")
-_TOP_OPTIONAL = ("intro",)
 
 
 class InstrumentError(ValueError):
@@ -288,270 +290,34 @@ def _with_version(instrument: Instrument, version: str) -> Instrument:
     )
 
 
-class _Checker:
-    """Collects problems so that an author sees all of them at once."""
-
-    def __init__(self) -> None:
-        self.problems: list[str] = []
-
-    def add(self, problem: str) -> None:
-        self.problems.append(problem)
-
-    def fields(
-        self, data: object, where: str, required: Iterable[str], optional: Iterable[str] = ()
-    ) -> bool:
-        """Check `data` is a mapping with every required field and no unknown one."""
-        if not isinstance(data, Mapping):
-            self.add(f"{where} must be a mapping of fields, not {_kind(data)}")
-            return False
-        required = tuple(required)
-        known = set(required) | set(optional)
-        missing = [name for name in required if name not in data]
-        unknown = sorted(str(name) for name in data if name not in known)
-        for name in missing:
-            self.add(f"{where} is missing '{name}'")
-        if unknown:
-            allowed = ", ".join(sorted(known))
-            self.add(f"{where} has unknown field(s) {', '.join(unknown)} (allowed: {allowed})")
-        return not missing and not unknown
-
-    def name(self, value: object, where: str) -> str | None:
-        if not isinstance(value, str) or not _NAME.match(value):
-            self.add(
-                f"{where} must be lower-case letters, digits and underscores, "
-                f"starting with a letter (got {value!r})"
-            )
-            return None
-        return value
-
-    def text(self, value: object, where: str) -> str | None:
-        if isinstance(value, bool):
-            self.add(f"{where} must be text; put quotes round words like 'Yes' or 'No'")
-            return None
-        if not isinstance(value, str) or not value.strip():
-            self.add(f"{where} must be non-empty text (got {value!r})")
-            return None
-        return value.strip()
-
-    def whole_number(self, value: object, where: str) -> int | None:
-        if isinstance(value, bool) or not isinstance(value, int):
-            self.add(f"{where} must be a whole number (got {value!r})")
-            return None
-        return value
-
-    def flag(self, value: object, where: str) -> bool | None:
-        if not isinstance(value, bool):
-            self.add(f"{where} must be true or false (got {value!r})")
-            return None
-        return value
-
-    def entries(self, value: object, where: str) -> list[Any]:
-        if not isinstance(value, list) or not value:
-            self.add(f"{where} must be a non-empty list")
-            return []
-        return value
-
-
-def _kind(value: object) -> str:
-    return "nothing" if value is None else f"a {type(value).__name__}"
-
-
 def _parse(data: object, source: str) -> Instrument:
     """Validate raw YAML/JSON data and build the Instrument, or raise InstrumentError."""
-    check = _Checker()
     if data is None:
         raise InstrumentError(source, ["the file is empty"])
-    if not check.fields(data, "the instrument", _TOP_REQUIRED, _TOP_OPTIONAL):
-        raise InstrumentError(source, check.problems)
-    assert isinstance(data, Mapping)  # for type checkers; fields() has checked it
-
-    key = check.name(data["key"], "key")
-    title = check.text(data["title"], "title")
-    intro = data.get("intro") or ""
-    if not isinstance(intro, str):
-        check.add(f"intro must be text (got {intro!r})")
-        intro = ""
-
-    options = _parse_options(check, data["options"])
-    items = _parse_items(check, data["items"])
-    scales = _parse_scales(check, data["scales"])
-    if not check.problems:
-        # Cross-references only once every entry parsed, or a bad entry would echo here.
-        _check_membership(check, scales, items)
-
-    if check.problems:
-        raise InstrumentError(source, check.problems)
-    assert key is not None and title is not None
-
-    scale_of = {item_id: scale["key"] for scale in scales for item_id in scale["items"]}
+    try:
+        checked = instrument_schema.validate(data)
+    except ValidationError as error:
+        raise InstrumentError(source, instrument_schema.explain(error, data)) from error
+    scale_of = {item_id: scale.key for scale in checked.scales for item_id in scale.items}
     instrument = Instrument(
-        key=key,
-        title=title,
+        key=checked.key,
+        title=checked.title,
         version="",
-        options=tuple(options),
+        options=tuple(Option(value=o.value, label=o.label) for o in checked.options),
         scales=tuple(
             Scale(
-                key=scale["key"],
-                title=scale["title"],
-                item_ids=tuple(scale["items"]),
-                min_answered=scale["min_answered"],
-                scored=scale["scored"],
+                key=scale.key,
+                title=scale.title,
+                item_ids=scale.items,
+                min_answered=scale.min_answered if scale.scored else 0,
+                scored=scale.scored,
             )
-            for scale in scales
+            for scale in checked.scales
         ),
         items=tuple(
-            Item(
-                id=item["id"],
-                text=item["text"],
-                scale=scale_of[item["id"]],
-                reverse=item["reverse"],
-            )
-            for item in items
+            Item(id=item.id, text=item.text, scale=scale_of[item.id], reverse=item.reverse)
+            for item in checked.items
         ),
-        intro=intro.strip(),
+        intro=checked.intro or "",
     )
     return _with_version(instrument, content_version(instrument))
-
-
-def _parse_options(check: _Checker, raw: object) -> list[Option]:
-    options: list[Option] = []
-    entries = check.entries(raw, "options")
-    for number, entry in enumerate(entries, start=1):
-        where = f"option {number}"
-        if not check.fields(entry, where, ("value", "label")):
-            continue
-        value = check.whole_number(entry["value"], f"{where} value")
-        label = check.text(entry["label"], f"{where} label")
-        if value is not None and label is not None:
-            options.append(Option(value=value, label=label))
-    if entries and len(entries) < 2:
-        check.add("options must offer at least two answers")
-    if len(options) == len(entries) >= 2:
-        values = [option.value for option in options]
-        if values != list(range(values[0], values[0] + len(values))):
-            shown = ", ".join(str(value) for value in values)
-            check.add(
-                "option values must be consecutive whole numbers, lowest first "
-                f"(like 1, 2, 3, 4), not {shown}"
-            )
-        labels = [option.label for option in options]
-        for label in sorted({label for label in labels if labels.count(label) > 1}):
-            check.add(f"option label '{label}' is used more than once")
-    return options
-
-
-def _parse_items(check: _Checker, raw: object) -> list[dict[str, Any]]:
-    items: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for number, entry in enumerate(check.entries(raw, "items"), start=1):
-        where = f"item {number}"
-        if not check.fields(entry, where, ("id", "text"), ("reverse",)):
-            continue
-        item_id = check.name(entry["id"], f"{where} id")
-        if item_id is not None:
-            where = f"item '{item_id}'"
-            if item_id in seen:
-                check.add(f"item id '{item_id}' is used more than once")
-                continue
-            seen.add(item_id)
-        text = check.text(entry["text"], f"{where} text")
-        reverse = check.flag(entry.get("reverse", False), f"{where} reverse")
-        if item_id is not None and text is not None and reverse is not None:
-            items.append({"id": item_id, "text": text, "reverse": reverse})
-    return items
-
-
-def _parse_scales(check: _Checker, raw: object) -> list[dict[str, Any]]:
-    scales: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    for number, entry in enumerate(check.entries(raw, "scales"), start=1):
-        where = f"scale {number}"
-        if not check.fields(entry, where, ("key", "title", "items"), ("min_answered", "scored")):
-            continue
-        key = check.name(entry["key"], f"{where} key")
-        if key is not None:
-            where = f"scale '{key}'"
-            if key in seen:
-                check.add(f"scale key '{key}' is used more than once")
-                continue
-            seen.add(key)
-        title = check.text(entry["title"], f"{where} title")
-        item_ids = _parse_scale_items(check, entry["items"], where)
-        scored = check.flag(entry.get("scored", True), f"{where} scored")
-        min_answered = _parse_min_answered(check, entry, where, scored, item_ids)
-        if None not in (key, title, item_ids, scored, min_answered):
-            scales.append(
-                {
-                    "key": key,
-                    "title": title,
-                    "items": item_ids,
-                    "scored": scored,
-                    "min_answered": min_answered,
-                }
-            )
-    return scales
-
-
-def _parse_scale_items(check: _Checker, raw: object, where: str) -> list[str] | None:
-    if not isinstance(raw, list) or not raw:
-        check.add(f"{where} items must be a non-empty list of item ids")
-        return None
-    if not all(isinstance(item_id, str) for item_id in raw):
-        check.add(f"{where} items must be item ids (text), not {raw!r}")
-        return None
-    for item_id in sorted({item_id for item_id in raw if raw.count(item_id) > 1}):
-        check.add(f"{where} lists item '{item_id}' more than once")
-    return list(raw)
-
-
-def _parse_min_answered(
-    check: _Checker,
-    entry: Mapping[str, Any],
-    where: str,
-    scored: bool | None,
-    item_ids: list[str] | None,
-) -> int | None:
-    if scored is False:
-        if "min_answered" in entry:
-            check.add(f"{where} is not scored, so it must not set min_answered")
-            return None
-        return 0
-    if "min_answered" not in entry:
-        check.add(f"{where} is missing 'min_answered' (needed for a scored scale)")
-        return None
-    min_answered = check.whole_number(entry["min_answered"], f"{where} min_answered")
-    if min_answered is None:
-        return None
-    if min_answered < 1:
-        check.add(f"{where} min_answered must be at least 1 (got {min_answered})")
-        return None
-    if item_ids is not None and min_answered > len(item_ids):
-        check.add(
-            f"{where} min_answered is {min_answered} but the scale has only {len(item_ids)} item(s)"
-        )
-        return None
-    return min_answered
-
-
-def _check_membership(
-    check: _Checker, scales: list[dict[str, Any]], items: list[dict[str, Any]]
-) -> None:
-    """Every item in exactly one scale; scales list only known items; no reversed plain items."""
-    known = {item["id"] for item in items}
-    homes: dict[str, list[str]] = {}
-    for scale in scales:
-        for item_id in dict.fromkeys(scale["items"]):
-            if item_id not in known:
-                check.add(f"scale '{scale['key']}' lists item '{item_id}', which is not in items")
-            homes.setdefault(item_id, []).append(scale["key"])
-    unscored = {scale["key"] for scale in scales if not scale["scored"]}
-    for item in items:
-        found = homes.get(item["id"], [])
-        if not found:
-            check.add(f"item '{item['id']}' is in no scale")
-        elif len(found) > 1:
-            check.add(f"item '{item['id']}' is in more than one scale ({', '.join(found)})")
-        elif item["reverse"] and found[0] in unscored:
-            check.add(
-                f"item '{item['id']}' is reverse-coded but its scale '{found[0]}' is not scored"
-            )

@@ -244,26 +244,50 @@ def test_version_changes_when_content_changes(tmp_path, change):
 
 
 BAD = {
-    "missing field": (lambda d: d.pop("title"), "the instrument is missing 'title'"),
-    "unknown top field": (lambda d: d.update(colour="red"), "unknown field(s) colour"),
-    "item missing text": (lambda d: d["items"][1].pop("text"), "item 2 is missing 'text'"),
+    "missing field": (lambda d: d.pop("title"), "field 'title' is required"),
+    "unknown top field": (
+        lambda d: d.update(colour="red"),
+        "field 'colour' is unknown (allowed: intro, items, key, options, scales, title)",
+    ),
+    "item missing text": (
+        lambda d: d["items"][1].pop("text"),
+        "item 'm2': field 'text' is required",
+    ),
     "misspelt reverse": (
         lambda d: d["items"][2].update(revers=True),
-        "item 3 has unknown field(s) revers",
+        "item 'm3': field 'revers' is unknown (allowed: id, reverse, text)",
     ),
     "duplicate item id": (
         lambda d: d["items"].append({"id": "m1", "text": "Again."}),
-        "item id 'm1' is used more than once",
+        "field 'items' id 'm1' is used more than once",
     ),
     "bad item id": (
         lambda d: d["items"][0].update(id="Item 1"),
-        "item 1 id must be lower-case letters",
+        "item 1: field 'id' must be lower-case letters, digits and underscores, starting with a "
+        "letter (got 'Item 1')",
     ),
-    "empty text": (lambda d: d["items"][0].update(text="  "), "item 'm1' text must be non-empty"),
+    "empty text": (
+        lambda d: d["items"][0].update(text="  "),
+        "item 'm1': field 'text' must be non-empty text (got '  ')",
+    ),
     "reverse not a flag": (
         lambda d: d["items"][0].update(reverse="sometimes"),
-        "item 'm1' reverse must be true or false",
+        "item 'm1': field 'reverse' must be true or false (got 'sometimes')",
     ),
+    # pydantic would accept these in its default (lax) mode; instrument files may not.
+    "reverse given as a number": (
+        lambda d: d["items"][0].update(reverse=1),
+        "item 'm1': field 'reverse' must be true or false (got 1)",
+    ),
+    "item given as a bare id": (
+        lambda d: d["items"].__setitem__(0, "m1"),
+        "item 1 must be a mapping of fields, not a str",
+    ),
+    "items given as a mapping": (
+        lambda d: d.update(items={"m1": "I like maths."}),
+        "field 'items' must be a non-empty list, not a dict",
+    ),
+    "intro not text": (lambda d: d.update(intro=5), "field 'intro' must be text (got 5)"),
     "scale lists unknown item": (
         lambda d: d["scales"][0]["items"].append("m9"),
         "scale 'mood' lists item 'm9', which is not in items",
@@ -278,40 +302,40 @@ BAD = {
     ),
     "item twice in a scale": (
         lambda d: d["scales"][0]["items"].append("m1"),
-        "scale 'mood' lists item 'm1' more than once",
+        "scale 'mood': field 'items' lists item 'm1' more than once",
     ),
     "duplicate scale key": (
         lambda d: d["scales"][1].update(key="mood"),
-        "scale key 'mood' is used more than once",
+        "field 'scales' key 'mood' is used more than once",
     ),
     "min_answered above item count": (
         lambda d: d["scales"][0].update(min_answered=4),
-        "scale 'mood' min_answered is 4 but the scale has only 3 item(s)",
+        "scale 'mood': field 'min_answered' is 4 but the scale has only 3 item(s)",
     ),
     "min_answered zero": (
         lambda d: d["scales"][0].update(min_answered=0),
-        "scale 'mood' min_answered must be at least 1",
+        "scale 'mood': field 'min_answered' must be at least 1 (got 0)",
     ),
     "min_answered missing": (
         lambda d: d["scales"][0].pop("min_answered"),
-        "scale 'mood' is missing 'min_answered'",
+        "scale 'mood': field 'min_answered' is required for a scored scale",
     ),
     "min_answered on unscored scale": (
         lambda d: d["scales"][1].update(min_answered=1),
-        "scale 'plans' is not scored, so it must not set min_answered",
+        "scale 'plans': field 'min_answered' must not be set, because the scale is not scored",
     ),
     "reversed item in unscored scale": (
         lambda d: d["items"][3].update(reverse=True),
         "item 'p1' is reverse-coded but its scale 'plans' is not scored",
     ),
-    "no scales": (lambda d: d.update(scales=[]), "scales must be a non-empty list"),
+    "no scales": (lambda d: d.update(scales=[]), "field 'scales' must be a non-empty list"),
     "scale without items": (
         lambda d: d["scales"][0].update(items=[]),
-        "scale 'mood' items must be a non-empty list",
+        "scale 'mood': field 'items' must be a non-empty list",
     ),
     "option values with a gap": (
         lambda d: d["options"][3].update(value=5),
-        "option values must be consecutive whole numbers, lowest first (like 1, 2, 3, 4), "
+        "field 'options' values must be consecutive whole numbers, lowest first (like 1, 2, 3, 4), "
         "not 1, 2, 3, 5",
     ),
     "option values highest first": (
@@ -320,19 +344,27 @@ BAD = {
     ),
     "option value not a number": (
         lambda d: d["options"][0].update(value="1"),
-        "option 1 value must be a whole number",
+        "option 1: field 'value' must be a whole number (got '1')",
     ),
     "one option only": (
         lambda d: d.update(options=[{"value": 1, "label": "Yes"}]),
-        "options must offer at least two answers",
+        "field 'options' must offer at least two answers",
     ),
     "duplicate option label": (
         lambda d: d["options"][1].update(label="Agree"),
-        "option label 'Agree' is used more than once",
+        "field 'options' label 'Agree' is used more than once",
+    ),
+    "option value given as true": (
+        lambda d: d["options"][0].update(value=True),
+        "option 1: field 'value' must be a whole number (got True)",
+    ),
+    "scale lists a number": (
+        lambda d: d["scales"][0]["items"].append(4),
+        "scale 'mood': field 'items' entry 4 must be text (got 4)",
     ),
     "option without label": (
         lambda d: d["options"][0].pop("label"),
-        "option 1 is missing 'label'",
+        "option 1: field 'label' is required",
     ),
 }
 
@@ -360,7 +392,7 @@ BAD_TEXT = {
     ),
     "unquoted Yes label": (
         SAME_CONTENT_RESTYLED.replace("label: Agree}", "label: Yes}"),
-        "option 3 label must be text; put quotes round words like 'Yes' or 'No'",
+        "option 3: field 'label' must be text; put quotes round words like 'Yes' or 'No'",
     ),
 }
 
@@ -388,3 +420,28 @@ def test_every_problem_in_a_file_is_reported_at_once(tmp_path):
         load_instrument(write(tmp_path, data))
     assert len(caught.value.problems) == 3
     assert "3 problems" in str(caught.value)
+
+
+def test_one_rule_reports_every_entry_that_breaks_it(tmp_path):
+    data = broken(
+        lambda d: d["items"].extend([{"id": "m4", "text": "A."}, {"id": "m5", "text": "B."}])
+    )
+    data["scales"][1]["items"].append("m9")
+    with pytest.raises(InstrumentError) as caught:
+        load_instrument(write(tmp_path, data))
+    assert caught.value.problems == [
+        "scale 'plans' lists item 'm9', which is not in items",
+        "item 'm4' is in no scale",
+        "item 'm5' is in no scale",
+    ]
+
+
+def test_a_repeated_item_id_is_reported_with_the_problems_of_other_lists(tmp_path):
+    data = broken(lambda d: d["items"].append({"id": "m1", "text": "Again."}))
+    data["scales"][1]["title"] = " "
+    with pytest.raises(InstrumentError) as caught:
+        load_instrument(write(tmp_path, data))
+    assert caught.value.problems == [
+        "scale 'plans': field 'title' must be non-empty text (got ' ')",
+        "field 'items' id 'm1' is used more than once",
+    ]
