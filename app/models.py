@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    and_,
     event,
     or_,
 )
@@ -174,6 +175,16 @@ class Student(db.Model):
     @classmethod
     def on_roll(cls, on: date | None = None):
         return or_(cls.left_on.is_(None), cls.left_on > (on or date.today()))
+
+    # Who takes part in class surveys (and gets a login card): on roll and not opted out.
+    @hybrid_method
+    def takes_surveys(self, on: date | None = None) -> bool:
+        return not self.survey_opt_out and self.on_roll(on)
+
+    @takes_surveys.expression
+    @classmethod
+    def takes_surveys(cls, on: date | None = None):
+        return and_(cls.survey_opt_out.is_(False), cls.on_roll(on))
 
     @property
     def is_disadvantaged(self) -> bool:

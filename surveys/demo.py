@@ -171,7 +171,7 @@ def logins_lines() -> list[str]:
     )
     if session is None or session.group is None:
         return []
-    students = [s for s in session.group.students if not s.survey_opt_out and s.on_roll()]
+    students = [s for s in session.group.students if s.takes_surveys()]
     codes = ", ".join(f"{s.survey_code} ({s.full_name})" for s in students[:3])
     return [
         "",

@@ -81,8 +81,7 @@ def session_results(session: SurveySession) -> SessionResults:
         .join(Student, Student.id == GroupMember.student_id)
         .where(
             GroupMember.group_id == session.group_id,
-            Student.survey_opt_out.is_(False),
-            Student.on_roll(),
+            Student.takes_surveys(),
         )
     )
     with_answers = {sid: a for sid, a in answers.items() if a}

@@ -42,11 +42,6 @@ class InvalidAnswer(ValueError):
     """An answer names an item the instrument does not have, or a value it does not offer."""
 
 
-def _eligible(student: Student) -> bool:
-    """May this student answer surveys today: on roll and not opted out."""
-    return not student.survey_opt_out and student.on_roll()
-
-
 def join(class_code: str, personal_code: str) -> SurveyResponse:
     """Return the response for this pair of codes, creating it on the first join.
 
@@ -68,7 +63,7 @@ def join(class_code: str, personal_code: str) -> SurveyResponse:
         )
         .where(SurveySession.class_code == class_code, Student.survey_code == personal_code)
     ).first()
-    if row is None or not _eligible(row.Student):
+    if row is None or not row.Student.takes_surveys():
         raise JoinRefused()
     session, student = row
     if not session.is_open:
@@ -119,7 +114,7 @@ def taking(response_id: object, session_id: object) -> Taking:
     if row is None:
         raise JoinRefused()
     response, session, student, instrument_row, member = row
-    if not member or not _eligible(student) or student.school_id != session.school_id:
+    if not member or not student.takes_surveys() or student.school_id != session.school_id:
         raise JoinRefused()
     if not session.is_open:
         raise SurveyClosed()

@@ -52,7 +52,7 @@ def profile_pdf(profile: Profile, *, sensitive: bool, today: date | None = None)
 def card_students(group: Group, today: date | None = None) -> list[Student]:
     """Return the group's students who get a login card: not opted out, not left."""
     today = today or date.today()
-    return [s for s in group.students if not s.survey_opt_out and s.on_roll(today)]
+    return [s for s in group.students if s.takes_surveys(today)]
 
 
 def cards_pdf(group: Group, join_url: str, today: date | None = None) -> bytes:
