@@ -19,7 +19,7 @@ def create_app(config: dict | None = None) -> Flask:
     if os.environ.get("TRUST_PROXY") == "1":
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from app import auth, cli, errors, security
+    from app import auth, cli, errors, security, tasks
     from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
 
     db.init_app(app)
@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     cli.init_app(app)
+    tasks.init_app(app)
 
     from app.admin.routes import bp as admin_bp
     from app.auth.routes import bp as auth_bp

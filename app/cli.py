@@ -1,8 +1,11 @@
-"""Command-line entry points: `flask demo` and the `schools`, `users`, `students` groups."""
+"""Command-line entry points: `flask demo`, `flask worker` and the `schools`, `users`,
+`students` groups."""
+
+import logging
 
 import click
-from flask import Flask
-from flask.cli import AppGroup
+from flask import Flask, current_app
+from flask.cli import AppGroup, with_appcontext
 
 from app.extensions import db
 
@@ -26,6 +29,36 @@ def demo_command(if_empty: bool) -> None:
     click.echo(demo.logins_text())
 
 
+@click.command("worker")
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 32),
+    default=2,
+    show_default=True,
+    help="Worker processes (each at lower priority than the web processes).",
+)
+@click.option(
+    "--periodic/--no-periodic",
+    default=True,
+    show_default=True,
+    help="Enqueue the periodic tasks (purges, resuming stalled exports); with several "
+    "consumers, one is enough.",
+)
+@with_appcontext
+def worker_command(workers: int, periodic: bool) -> None:
+    """Run the task queue's consumer until stopped: SIGTERM finishes the tasks in hand
+    first; whatever is still queued waits for the next start."""
+    from app import tasks
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(
+            level=logging.INFO, format="%(asctime)s %(processName)s %(name)s: %(message)s"
+        )
+        logging.getLogger("weasyprint").setLevel(logging.WARNING)  # a line per PDF step
+        logging.getLogger("fontTools").setLevel(logging.WARNING)
+    tasks.run_consumer(current_app._get_current_object(), workers=workers, periodic=periodic)
+
+
 def init_app(app: Flask) -> None:
     from app.admin import cli as admin_cli
     from app.imports import cli as import_commands
@@ -34,5 +67,5 @@ def init_app(app: Flask) -> None:
     admin_cli.register(schools_cli, users_cli)
     student_commands.register(students_cli)
     import_commands.register(students_cli)
-    for command in (demo_command, schools_cli, users_cli, students_cli):
+    for command in (demo_command, worker_command, schools_cli, users_cli, students_cli):
         app.cli.add_command(command)

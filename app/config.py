@@ -3,6 +3,8 @@
 import os
 from pathlib import Path
 
+from sqlalchemy import make_url
+
 DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105 (refused in production)
 
 
@@ -39,7 +41,35 @@ def from_environment(instance_path: str, environ: dict | None = None) -> dict:
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
         "ROSTER_PAGE_SIZE": 50,
+        # The task queue (app.tasks): Redis when REDIS_URL is set, else a SQLite file at
+        # TASK_QUEUE_PATH, by default one derived from the database (task_queue_path).
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "TASK_QUEUE_PATH": env.get("TASK_QUEUE_PATH") or None,
     }
+
+
+def task_queue_path(database_uri: str, instance_path: str) -> str:
+    """Return where the SQLite task queue of a database lives when TASK_QUEUE_PATH is not
+    set: `tasks.sqlite` in the instance folder for the default database, beside the file
+    for any other SQLite database, and a file named after any other database in the
+    instance folder. Two databases never share a queue, so a task never meets rows that
+    are not its own (the test suite's database and the development one, say)."""
+    url = make_url(database_uri)
+    default = database_url(None, instance_path)
+    if database_uri == default:
+        return str(Path(instance_path) / "tasks.sqlite")
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        path = Path(url.database)
+        return str(path.with_name(f"{path.stem}-tasks.sqlite"))
+    return str(Path(instance_path) / f"tasks-{queue_name(database_uri)}.sqlite")
+
+
+def queue_name(database_uri: str) -> str:
+    """Return the task queue's name for a database (its Redis keys are named after it): the
+    database's own name, so two databases on one Redis do not share a queue, while every
+    process of one deployment agrees on it whatever host name it reaches the database by."""
+    stem = Path(make_url(database_uri).database or "memory").stem or "memory"
+    return f"tracker-{stem}"
 
 
 def check_safe_for_production(config: dict) -> None:

@@ -107,8 +107,11 @@ def empty_database() -> None:
 
 
 @pytest.fixture
-def app(_schema):
-    app = make_app(_schema)
+def app(_schema, tmp_path_factory):
+    # A task queue of its own per test (a SQLite file, drained in-process by the tests that
+    # queue work: app.tasks.queue().drain()), so no task outlives the test that queued it.
+    queue_path = tmp_path_factory.mktemp("queue") / "tasks.sqlite"
+    app = make_app(_schema, TASK_QUEUE_PATH=str(queue_path))
     limiter.reset()
     with app.app_context():
         yield app

@@ -1,12 +1,14 @@
 """A lead exports a group's profiles: the progress bar advances, the zip downloads."""
 
 import io
+import threading
 import time
 import zipfile
 
 import pytest
 from playwright.sync_api import expect
 
+from app import tasks
 from app.extensions import db
 from app.models import Role
 from tests.browser.helpers import sign_in
@@ -21,8 +23,8 @@ STUDENTS = 8
 @pytest.fixture
 def slow_group(app, monkeypatch):
     """A group of eight; each PDF takes a little longer than usual, so that a poll every
-    second sees the export part done."""
-    app.config.update(PROFILE_PROCESSES=0, PROFILE_WORKER_AUTOSTART=True)
+    second sees the export part done. A thread drains the task queue as a consumer would
+    (the consumer process itself is tested in tests/test_tasks_consumer.py)."""
     render_pdf = pdf.render_pdf
 
     def slow_render_pdf(*args, **kwargs):
@@ -37,7 +39,17 @@ def slow_group(app, monkeypatch):
     ]
     group = make_group(school, name="11X1", students=students)
     db.session.commit()
-    return lead, group
+    stop = threading.Event()
+
+    def consume() -> None:
+        while not stop.wait(0.2):
+            tasks.queue(app).drain()
+
+    consumer = threading.Thread(target=consume, daemon=True)
+    consumer.start()
+    yield lead, group
+    stop.set()
+    consumer.join(timeout=30)
 
 
 def test_export_a_group_watch_the_progress_and_download_the_zip(page, live_server, slow_group):

@@ -13,13 +13,6 @@ from tracking import services
 from tracking.models import CompetitionResult, Destination, Post16Record, StudentNote
 
 
-@pytest.fixture(autouse=True)
-def _render_in_the_test_process(app):
-    """Render PDFs in the calling thread (no process pool, no background thread), so tests
-    are quick and can see what a worker does."""
-    app.config.update(PROFILE_PROCESSES=0, PROFILE_WORKER_AUTOSTART=False)
-
-
 def give_history(student, actor=None) -> None:
     """Grades of every charted kind, a post-16 choice, a destination, a result and notes."""
     for kind, grade, day in [

@@ -1,18 +1,24 @@
-"""Bulk exports: a zip of one PDF per student, made by a worker, restartable, scoped."""
+"""Bulk exports: the web process queues a job, a worker makes one PDF per student, the
+zip downloads; chunks are safe to run again, lost ones are resumed, old exports purged.
+
+The queue is drained here, in the test process (a real consumer process is in
+tests/test_tasks_consumer.py)."""
 
 import io
 import zipfile
 from datetime import date, timedelta
+from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
 
+from app import tasks
 from app.extensions import db
 from app.models import AuditEvent, Role, utcnow
 from tests.factories import make_group, make_school, make_student, make_user
 from tests.profiles.conftest import give_history, pdf_reader, pdf_text
 from tracking.models import GradeRecord
-from tracking.profiles import jobs
+from tracking.profiles import jobs, pdf, services
 from tracking.profiles.models import ProfileJob, ProfileJobItem
 
 HTMX = {"HX-Request": "true"}
@@ -39,25 +45,47 @@ def _job() -> ProfileJob:
     return db.session.scalars(select(ProfileJob)).one()
 
 
+def _items() -> list[ProfileJobItem]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(ProfileJobItem).order_by(ProfileJobItem.position)))
+
+
+def _progress(job: ProfileJob) -> jobs.Progress:
+    return jobs.progress_of([job.id])[job.id]
+
+
 def _zip(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.testzip() is None
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def test_a_group_export_makes_a_zip_of_one_pdf_per_student(client, auth, group_setting):
+def _queued_job(group_setting) -> ProfileJob:
     school, lead, group = group_setting
+    job = jobs.create_job(lead, school, list(group.students), sensitive=False, group=group)
+    db.session.commit()
+    return job
+
+
+def test_a_group_export_makes_a_zip_of_one_pdf_per_student(
+    client, auth, group_setting, monkeypatch
+):
+    school, lead, group = group_setting
+    rendered_by_the_web = []
+    monkeypatch.setattr(pdf, "render_pdf", lambda *a, **k: rendered_by_the_web.append(a))
     auth.login(lead)
     response = client.post(f"/groups/{group.id}/profiles", data={"sensitive": "1"})
     assert response.status_code == 303
     job = _job()
     assert response.headers["Location"].endswith(f"/profiles/jobs/{job.id}")
-    assert (job.status, job.total, job.done_count, job.sensitive) == ("queued", 3, 0, True)
     page = client.get(f"/profiles/jobs/{job.id}").get_data(as_text=True)
     assert '<progress id="job-bar" max="3" value="0">' in page and "0 of 3" in page
-    assert 'hx-trigger="every 1s"' in page
+    assert "waiting to start" in page and 'hx-trigger="every 1s"' in page
+    # The web process only queued the work: one task for a chunk of three.
+    assert rendered_by_the_web == [] and tasks.queue().huey.pending_count() == 1
+    monkeypatch.undo()
 
-    assert jobs.work() == 1
+    assert tasks.queue().drain() == 1
 
     page = client.get(f"/profiles/jobs/{job.id}").get_data(as_text=True)
     assert "3 of 3" in page and "· done" in page and 'hx-trigger="every 1s"' not in page
@@ -87,6 +115,22 @@ def test_the_progress_fragment_is_swapped_by_htmx(client, auth, group_setting):
     assert "0 of 3" in fragment
 
 
+def test_the_page_and_the_list_show_progress_counted_from_the_items(client, auth, group_setting):
+    _, lead, group = group_setting
+    auth.login(lead)
+    client.post(f"/groups/{group.id}/profiles")
+    job = _job()
+    assert "0 of 3 · queued" in client.get("/profiles").get_data(as_text=True)
+    first = _items()[0]
+    jobs.make_items(job.id, [first.id])  # a worker has made one so far
+    page = client.get(f"/profiles/jobs/{job.id}").get_data(as_text=True)
+    assert '<progress id="job-bar" max="3" value="1">' in page and "· working" in page
+    assert client.get(f"/profiles/jobs/{job.id}/download").status_code == 409
+    assert "1 of 3 · running" in client.get("/profiles").get_data(as_text=True)
+    tasks.queue().drain()
+    assert "3 of 3 · done" in client.get("/profiles").get_data(as_text=True)
+
+
 def test_one_failing_student_is_reported_and_the_rest_are_made(client, auth, group_setting):
     _, lead, group = group_setting
     broken = group.students[1]
@@ -104,65 +148,97 @@ def test_one_failing_student_is_reported_and_the_rest_are_made(client, auth, gro
     db.session.commit()
     auth.login(lead)
     client.post(f"/groups/{group.id}/profiles")
-    jobs.work()
+    tasks.queue().drain()
     job = _job()
-    assert job.status == "done" and job.done_count == 3
-    assert [f["student"] for f in job.failures] == [broken.full_name]
-    assert "GradeError" in job.failures[0]["error"]
+    assert _progress(job) == jobs.Progress(total=3, made=2, failed=1)
+    [(name, error)] = jobs.failures(job)
+    assert name == broken.full_name and "GradeError" in error
     page = client.get(f"/profiles/jobs/{job.id}").get_data(as_text=True)
     assert "Profiles that could not be made" in page and "Download the zip (2 PDFs)" in page
     files = _zip(client.get(f"/profiles/jobs/{job.id}/download").data)
     assert len(files) == 2
 
 
-def test_a_stale_running_job_is_restarted_and_finishes_what_is_left(app, group_setting):
-    school, lead, group = group_setting
-    job = jobs.create_job(lead, school, list(group.students), sensitive=False, group=group)
+def test_a_chunk_run_again_skips_what_is_done_and_makes_nothing_twice(app, group_setting):
+    job = _queued_job(group_setting)
+    items = _items()
+    # A worker made the first PDF, then died with the rest of the chunk in hand.
+    items[0].pdf, items[0].finished_at = b"%PDF-made-before", utcnow()
     db.session.commit()
-    assert jobs.claim("worker-a") == job.id
-    # Worker A made the first PDF and died.
-    first = db.session.scalars(select(ProfileJobItem).order_by(ProfileJobItem.position)).first()
-    first.pdf, first.finished_at = b"%PDF-made-by-a", utcnow()
-    job.done_count = 1
-    db.session.commit()
-    assert jobs.claim("worker-b") is None  # A's heartbeat is fresh: nobody may take it
-    job.heartbeat_at = utcnow() - timedelta(seconds=app.config["PROFILE_JOB_STALE_SECONDS"] + 5)
-    db.session.commit()
-    assert jobs.claim("worker-b") == job.id
-    assert jobs.claim("worker-c") is None  # claimed exactly once
-    jobs.run_job(job.id, "worker-b")
-    job = _job()
-    assert (job.status, job.done_count, job.attempts, job.worker) == ("done", 3, 2, "worker-b")
-    items = db.session.scalars(select(ProfileJobItem).order_by(ProfileJobItem.position)).all()
-    assert items[0].pdf == b"%PDF-made-by-a"  # not made again
+    ids = [i.id for i in items]
+    assert jobs.render_chunk(job.id, ids) == 2
+    items = _items()
+    assert items[0].pdf == b"%PDF-made-before"  # not made again
     assert all(i.pdf.startswith(b"%PDF-") for i in items)
+    assert jobs.render_chunk(job.id, ids) == 0  # a doubled task finds nothing to do
+    assert _progress(job) == jobs.Progress(total=3, made=3, failed=0)
 
 
-def test_the_progress_page_restarts_a_job_nobody_works_on(
-    client, auth, group_setting, app, monkeypatch
-):
-    _, lead, group = group_setting
-    started = []
-    monkeypatch.setattr(jobs, "ensure_worker", lambda app: started.append(app))
-    auth.login(lead)
-    client.post(f"/groups/{group.id}/profiles")
-    job = _job()
-    client.get(f"/profiles/jobs/{job.id}")
-    assert len(started) == 2  # on creation, and again when the page finds it queued
-    jobs.claim("worker-a")
-    client.get(f"/profiles/jobs/{job.id}")
-    assert len(started) == 2  # running with a fresh heartbeat: left alone
+def test_a_failing_chunk_is_retried_then_its_students_are_reported(app, group_setting, monkeypatch):
+    job = _queued_job(group_setting)
+    jobs.start(job)
+
+    def database_gone(*args, **kwargs):
+        raise ConnectionError("the database went away")
+
+    monkeypatch.setattr(services, "load_profiles", database_gone)
+    huey = tasks.queue().huey
+    assert tasks.queue().drain() == 1
+    assert huey.scheduled_count() == 1  # to be tried again, after a delay
+    assert _progress(job).processed == 0
+    # The last try fails too: the students are reported, so the export still finishes.
+    with pytest.raises(ConnectionError):
+        jobs.render_chunk(job.id, [i.id for i in _items()], task=SimpleNamespace(retries=0))
+    assert _progress(job) == jobs.Progress(total=3, made=0, failed=3)
+    assert all("the database went away" in error for _, error in jobs.failures(job))
 
 
-def test_the_web_worker_thread_runs_a_queued_job(app, group_setting):
-    school, lead, group = group_setting
-    job = jobs.create_job(lead, school, list(group.students)[:1], sensitive=False, group=group)
+def test_a_stalled_export_whose_tasks_were_lost_is_resumed(app, group_setting):
+    job = _queued_job(group_setting)  # ...and its task was lost: never reached the queue
+    stalled_after = jobs.stalled_after()
+    assert jobs.resume_stalled() == 0  # just queued: not stalled yet
+    later = utcnow() + stalled_after + timedelta(seconds=5)
+    assert jobs.resume_stalled(now=later) == 3
+    assert tasks.queue().huey.pending_count() == 1
+    # Its students are on the queue now: a second sweep leaves them be.
+    assert jobs.resume_stalled(now=later + stalled_after * 2) == 0
+    tasks.queue().drain()
+    assert _progress(job).finished
+    assert jobs.resume_stalled(now=later + stalled_after * 4) == 0  # nothing left to do
+
+
+def test_an_export_making_progress_is_not_resumed(app, group_setting):
+    job = _queued_job(group_setting)
+    first = _items()[0]
+    jobs.make_items(job.id, [first.id])
+    stalled_after = jobs.stalled_after()
+    _job().queued_at = utcnow() - stalled_after * 3
     db.session.commit()
-    app.config["PROFILE_WORKER_AUTOSTART"] = True
-    jobs.ensure_worker(app)
-    jobs._thread.join(timeout=60)
-    assert _job().status == "done"
-    assert job.id == _job().id
+    # Queued long ago, but a student was made just now: its worker is alive.
+    assert jobs.resume_stalled() == 0
+    assert jobs.resume_stalled(now=utcnow() + stalled_after * 2) == 2
+
+
+def test_the_resume_task_runs_through_the_queue(app, group_setting):
+    job = _queued_job(group_setting)
+    _job().queued_at = utcnow() - timedelta(days=1)
+    db.session.commit()
+    jobs.resume_stalled_exports.enqueue()
+    assert tasks.queue().drain() == 2  # the sweep, then the chunk it put back
+    assert _progress(job).finished
+
+
+def test_exports_past_their_retention_are_purged(app, group_setting):
+    old = _queued_job(group_setting)
+    jobs.run_in_process(old)
+    old.created_at = utcnow() - jobs.RETENTION - timedelta(hours=1)
+    db.session.commit()
+    fresh = _queued_job(group_setting)
+    jobs.purge_expired_exports.enqueue()
+    assert tasks.queue().drain() == 1
+    db.session.expire_all()
+    assert db.session.scalars(select(ProfileJob.id)).all() == [fresh.id]
+    assert {i.job_id for i in _items()} == {fresh.id}  # the PDFs went with their job
 
 
 def test_targets_export_takes_the_schools_target_students(client, auth, group_setting):
@@ -173,17 +249,15 @@ def test_targets_export_takes_the_schools_target_students(client, auth, group_se
     assert "Export target students" in client.get("/profiles").get_data(as_text=True)
     response = client.post("/profiles/targets", data={})
     assert response.status_code == 303
-    jobs.work()
+    tasks.queue().drain()
     job = _job()
-    assert job.kind == "targets" and job.total == 2
+    assert job.kind == "targets" and _progress(job).total == 2
     files = _zip(client.get(f"/profiles/jobs/{job.id}/download").data)
     assert list(files) == ["Bronte-Zoe.pdf", "Smith-Sam.pdf"]
 
 
 def test_another_schools_job_is_404(client, auth, group_setting):
-    school, lead, group = group_setting
-    job = jobs.create_job(lead, school, list(group.students), sensitive=False, group=group)
-    db.session.commit()
+    job = _queued_job(group_setting)
     auth.login(make_user(Role.LEAD, make_school()))
     assert client.get(f"/profiles/jobs/{job.id}").status_code == 404
     assert client.get(f"/profiles/jobs/{job.id}/download").status_code == 404
@@ -219,28 +293,30 @@ def test_cli_zip_of_a_group_and_of_target_students(runner, group_setting, tmp_pa
     result = runner.invoke(args=["profiles", "zip", "--school", school.urn, "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert list(_zip(out.read_bytes())) == ["Bronte-Zoe.pdf", "Smith-Sam.pdf"]
+    # Made here and now, without a consumer: nothing was left on the queue.
+    assert tasks.queue().huey.pending_count() == 0
 
 
-def test_cli_zip_renders_in_a_pool_of_two_processes(runner, group_setting, tmp_path):
-    school, _, _ = group_setting
-    out = tmp_path / "pool.zip"
+def test_cli_zip_reports_the_students_that_failed(runner, group_setting, tmp_path):
+    school, _, group = group_setting
+    db.session.add(
+        GradeRecord(
+            student_id=group.students[0].id,
+            qualification="gcse_maths",
+            kind="mock",
+            grade="Z",
+            tier="higher",
+            recorded_on=date(2025, 1, 1),
+        )
+    )
+    db.session.commit()
+    out = tmp_path / "group.zip"
     result = runner.invoke(
-        args=[
-            "profiles",
-            "zip",
-            "--school",
-            school.urn,
-            "--group",
-            "10Y1",
-            "--processes",
-            "2",
-            "-o",
-            str(out),
-        ]
+        args=["profiles", "zip", "--school", school.urn, "--group", "10Y1", "-o", str(out)]
     )
     assert result.exit_code == 0, result.output
-    files = _zip(out.read_bytes())
-    assert len(files) == 3 and all(len(pdf_reader(d).pages) >= 1 for d in files.values())
+    assert "Wrote 2 profiles" in result.output
+    assert f"Failed: {group.students[0].full_name}: GradeError" in result.output
 
 
 @pytest.mark.parametrize(
@@ -256,12 +332,3 @@ def test_cli_zip_refuses_unknown_schools_and_groups(runner, group_setting, tmp_p
         args = ["--school", school.urn, *args]
     result = runner.invoke(args=["profiles", "zip", *args, "-o", str(tmp_path / "x.zip")])
     assert result.exit_code == 1 and message in result.output
-
-
-def test_cli_worker_runs_queued_jobs(runner, group_setting):
-    school, lead, group = group_setting
-    jobs.create_job(lead, school, list(group.students), sensitive=False, group=group)
-    db.session.commit()
-    result = runner.invoke(args=["profiles", "worker", "--once"])
-    assert result.exit_code == 0 and "Ran 1 export" in result.output
-    assert _job().status == "done"

@@ -1,4 +1,4 @@
-"""PDF student profiles (one, or a zip for a group in the background) and login cards.
+"""PDF student profiles (one, or a zip for a group made by the task queue) and login cards.
 
 The profile on screen and in the PDF come from one template (profiles/_profile.html);
 WeasyPrint renders the print variant with a URL fetcher that serves only the app's static
@@ -8,15 +8,13 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the profile pages, the `flask profiles` commands and the job tables."""
+    """Register the profile pages, the `flask profiles` commands, the job tables and the
+    export tasks."""
     from app import areas
-    from tracking.profiles import models  # noqa: F401 (tables for the migrations)
+    from tracking.profiles import jobs, models  # noqa: F401 (export tasks; tables)
     from tracking.profiles.cli import profiles_cli
     from tracking.profiles.routes import bp
 
-    app.config.setdefault("PROFILE_PROCESSES", 2)
-    app.config.setdefault("PROFILE_WORKER_AUTOSTART", True)
-    app.config.setdefault("PROFILE_JOB_STALE_SECONDS", 120)
     app.register_blueprint(bp)
     app.cli.add_command(profiles_cli)
     areas.add_nav_item(

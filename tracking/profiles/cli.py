@@ -1,5 +1,6 @@
-"""`flask profiles`: a student's PDF profile, a zip for a group or a school's target
-students (with a progress bar), and the worker that serves queued exports."""
+"""`flask profiles`: a student's PDF profile, and a zip for a group or a school's target
+students made here and now with a progress bar (no consumer needed: `flask worker` serves
+the exports asked for on the web)."""
 
 from __future__ import annotations
 
@@ -41,11 +42,8 @@ def pdf_command(upn: str, output: str, sensitive: bool) -> None:
 @click.option("--group", "group_name", help="A group of that school (default: target students).")
 @click.option("-o", "--output", "output", required=True, type=click.Path(dir_okay=False))
 @click.option("--sensitive", is_flag=True, help="Include Pupil Premium, FSM, looked after, SEN.")
-@click.option("--processes", type=click.IntRange(0, jobs.MAX_PROCESSES), default=None)
 @with_appcontext
-def zip_command(
-    urn: str, group_name: str | None, output: str, sensitive: bool, processes: int | None
-) -> None:
+def zip_command(urn: str, group_name: str | None, output: str, sensitive: bool) -> None:
     """Write a zip of one PDF profile per student of a group, or of the school's target
     students, to OUTPUT."""
     school = db.session.scalar(select(School).where(School.urn == urn.strip()))
@@ -76,26 +74,11 @@ def zip_command(
     except jobs.JobError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
-    name = jobs.worker_name()
-    if jobs.claim(name, job.id) is None:  # pragma: no cover (a worker took it first)
-        raise click.ClickException(f"Export {job.id} was taken by another worker")
-    with click.progressbar(length=job.total, label="Profiles") as bar:
-        job = jobs.run_job(
-            job.id, name, progress=lambda done, total: bar.update(1), processes=processes
-        )
-    if job.status != "done":
-        raise click.ClickException(f"The export failed: {job.error}")
+    waiting = jobs.progress_of([job.id])[job.id].total
+    with click.progressbar(length=waiting, label="Profiles") as bar:
+        jobs.run_in_process(job, progress=lambda: bar.update(1))
     Path(output).write_bytes(jobs.zip_bytes(job))
-    made = job.total - len(job.failures or [])
-    click.echo(f"Wrote {made} profiles to {output}")
-    for failure in job.failures or []:
-        click.echo(f"Failed: {failure['student']}: {failure['error']}", err=True)
-
-
-@profiles_cli.command("worker")
-@click.option("--once", is_flag=True, help="Run at most one job, then stop.")
-@with_appcontext
-def worker_command(once: bool) -> None:
-    """Run queued (or stalled) profile exports until none is left."""
-    ran = jobs.work(once=once)
-    click.echo(f"Ran {ran} export{'s' if ran != 1 else ''}")
+    progress = jobs.progress_of([job.id])[job.id]
+    click.echo(f"Wrote {progress.made} profiles to {output}")
+    for name, error in jobs.failures(job):
+        click.echo(f"Failed: {name}: {error}", err=True)

@@ -1,42 +1,73 @@
-"""Bulk profile exports in the background: a job table any process can serve, claimed
-atomically, rendered with bounded concurrency, restartable when a worker dies.
+"""Bulk profile exports as tasks on the app's queue (app.tasks): a job row per zip, an item
+per student, and a task per chunk of students.
 
-The web process starts a worker thread lazily when a job is queued (or found stale); in
-production `flask profiles worker` can run instead. A worker runs one job at a time and
-renders PDFs in a small process pool (PROFILE_PROCESSES, at most 2) at low priority, so a
-bulk export never starves the web workers; 0 renders in the worker thread itself.
+The web process only creates the job and enqueues its chunks; a worker of `flask worker`
+renders them. Progress is counted from the items, so any process can show it. Making an
+item is idempotent (an item already made or failed is skipped, and the write itself only
+lands on an item still waiting), so a retried, resumed or doubled chunk never makes a
+student twice, and a periodic task re-enqueues the students of a job whose tasks were lost
+(a worker killed mid-chunk), so no export stalls forever.
+
+Generated PDFs are kept for RETENTION, then purged with their job (the zip is made from
+them on download, so it goes too); the audit log keeps the record of each export.
 """
 
 from __future__ import annotations
 
 import io
-import logging
-import multiprocessing
 import os
-import socket
-import threading
-import uuid
 import zipfile
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from flask import Flask, current_app
-from sqlalchemy import or_, select, update
+from flask import current_app
+from sqlalchemy import delete, func, select, update
 
+from app import tasks
 from app.extensions import db
 from app.models import Group, School, Student, User, utcnow
 from tracking.profiles import pdf, render, services
-from tracking.profiles.models import JobKind, JobStatus, ProfileJob, ProfileJobItem
+from tracking.profiles.models import JobKind, ProfileJob, ProfileJobItem
 
-log = logging.getLogger(__name__)
+RETENTION = timedelta(days=7)  # how long a bulk export's PDFs (and so its zip) are kept
+CHUNK_SIZE = 10  # students per task, unless PROFILE_CHUNK_SIZE says otherwise
+# A job with students waiting and no progress for this long has lost its tasks (unless
+# PROFILE_STALLED_AFTER_SECONDS says otherwise): far longer than a chunk takes.
+STALLED_AFTER = timedelta(minutes=10)
 
-BATCH = 10  # students loaded (a fixed number of queries) and rendered to HTML at a time
-MAX_PROCESSES = 2
+_WAITING = ProfileJobItem.pdf.is_(None) & ProfileJobItem.error.is_(None)
 
 
 class JobError(ValueError):
     """Raised for an export that cannot be started, with a message fit to show the user."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far an export has got: students in it, PDFs made, students that failed."""
+
+    total: int = 0
+    made: int = 0
+    failed: int = 0
+
+    @property
+    def processed(self) -> int:
+        return self.made + self.failed
+
+    @property
+    def pending(self) -> int:
+        return self.total - self.processed
+
+    @property
+    def finished(self) -> bool:
+        return self.pending <= 0
+
+    @property
+    def status(self) -> str:
+        if self.finished:
+            return "done"
+        return "running" if self.processed else "queued"
 
 
 def create_job(
@@ -47,9 +78,9 @@ def create_job(
     sensitive: bool,
     group: Group | None = None,
 ) -> ProfileJob:
-    """Queue a zip of the students' profiles (one item per student, file names made safe
-    and unique) and audit the export. Raises JobError when there is nobody to export.
-    Flushes; never commits."""
+    """Make a job for a zip of the students' profiles (one item per student, file names made
+    safe and unique) and audit the export; `start` it after the commit. Raises JobError
+    when there is nobody to export. Flushes; never commits."""
     if not students:
         raise JobError("There are no students to export.")
     title = f"{group.name}" if group else f"{school.name}: target students"
@@ -60,10 +91,6 @@ def create_job(
         kind=JobKind.GROUP if group else JobKind.TARGETS,
         title=title[:200],
         sensitive=sensitive,
-        status=JobStatus.QUEUED,
-        total=len(students),
-        done_count=0,
-        failures=[],
     )
     db.session.add(job)
     db.session.flush()
@@ -78,201 +105,152 @@ def create_job(
             )
         )
     services.record_export(
-        actor,
-        students,
-        sensitive=sensitive,
-        what=f"profiles zip of {title}",
-        entity=job,
+        actor, students, sensitive=sensitive, what=f"profiles zip of {title}", entity=job
     )
     db.session.flush()
     return job
 
 
-def stale_before(app: Flask | None = None):
-    """Return the time before which a running job's heartbeat means its worker died."""
-    app = app or current_app
-    return utcnow() - timedelta(seconds=app.config["PROFILE_JOB_STALE_SECONDS"])
-
-
-def is_stale(job: ProfileJob) -> bool:
-    """True for a job nobody is working on: queued, or running with an old heartbeat."""
-    if job.status == JobStatus.QUEUED:
-        return True
-    return job.status == JobStatus.RUNNING and (
-        job.heartbeat_at is None or job.heartbeat_at < stale_before()
-    )
-
-
-def claim(worker: str, job_id: int | None = None) -> int | None:
-    """Claim the oldest queued job (or a running one whose worker stopped beating) and return
-    its id, or None. Atomic: the UPDATE matches only while the job is still claimable, so two
-    workers racing for a job cannot both get it. Commits."""
-    claimable = or_(
-        ProfileJob.status == JobStatus.QUEUED,
-        (ProfileJob.status == JobStatus.RUNNING)
-        & or_(ProfileJob.heartbeat_at.is_(None), ProfileJob.heartbeat_at < stale_before()),
-    )
-    stmt = select(ProfileJob.id).where(claimable).order_by(ProfileJob.id).limit(1)
-    if job_id is not None:
-        stmt = stmt.where(ProfileJob.id == job_id)
-    candidate = db.session.scalar(stmt)
-    if candidate is None:
-        db.session.rollback()
-        return None
-    now = utcnow()
-    result = db.session.execute(
-        update(ProfileJob)
-        .where(ProfileJob.id == candidate, claimable)
-        .values(
-            status=JobStatus.RUNNING,
-            worker=worker,
-            heartbeat_at=now,
-            started_at=now,
-            attempts=ProfileJob.attempts + 1,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    db.session.commit()
-    return candidate if result.rowcount == 1 else None
-
-
-def _pending_items(job_id: int) -> list[ProfileJobItem]:
+def _waiting_item_ids(job_id: int) -> list[int]:
     return list(
         db.session.scalars(
-            select(ProfileJobItem)
-            .where(
-                ProfileJobItem.job_id == job_id,
-                ProfileJobItem.pdf.is_(None),
-                ProfileJobItem.error.is_(None),
-            )
+            select(ProfileJobItem.id)
+            .where(ProfileJobItem.job_id == job_id, _WAITING)
             .order_by(ProfileJobItem.position)
         )
     )
 
 
-def _pool(processes: int) -> ProcessPoolExecutor | None:
-    if processes <= 0:
-        return None
-    # spawn, not fork: the web process has threads (and database connections) that a forked
-    # child must not inherit.
-    return ProcessPoolExecutor(
-        max_workers=processes,
-        mp_context=multiprocessing.get_context("spawn"),
-        initializer=pdf.worker_init,
-    )
+def chunks(item_ids: list[int]) -> list[list[int]]:
+    """Split item ids into the chunks that one task each makes."""
+    size = current_app.config.get("PROFILE_CHUNK_SIZE") or CHUNK_SIZE
+    return [item_ids[start : start + size] for start in range(0, len(item_ids), size)]
 
 
-def run_job(
-    job_id: int,
-    worker: str,
-    progress: Callable[[int, int], None] | None = None,
-    processes: int | None = None,
-) -> ProfileJob:
-    """Render every pending student of a claimed job, recording each PDF or failure as it
-    comes, the heartbeat with it; then mark the job done. A student that fails is reported
-    and the rest go on. `progress(done, total)` is called after each student."""
-    app = current_app._get_current_object()
-    processes = app.config["PROFILE_PROCESSES"] if processes is None else processes
+def start(job: ProfileJob) -> int:
+    """Put the job's waiting students on the task queue, a chunk per task; return how many
+    tasks. Call it after the commit that saved the job: a worker must find its rows."""
+    parts = chunks(_waiting_item_ids(job.id))
+    for part in parts:
+        render_chunk.enqueue(job.id, part)
+    return len(parts)
+
+
+def make_items(job_id: int, item_ids: list[int], progress: Callable[[], None] | None = None) -> int:
+    """Make the PDFs of those of `item_ids` (of job `job_id`) still waiting, committing each
+    as it is made; a student whose profile cannot be made is recorded as failed and the
+    rest go on. `progress()` is called after each student. Returns how many items this call
+    recorded (an item another worker recorded first is not counted)."""
     job = db.session.get(ProfileJob, job_id)
+    if job is None:  # purged, or its school deleted, while it waited
+        return 0
+    sensitive = job.sensitive
+    items = db.session.execute(
+        select(ProfileJobItem.id, ProfileJobItem.student_id)
+        .where(ProfileJobItem.job_id == job_id, ProfileJobItem.id.in_(item_ids), _WAITING)
+        .order_by(ProfileJobItem.position)
+    ).all()
+    if not items:
+        return 0
+    errors: dict[int, Exception] = {}
+    profiles = {
+        p.student.id: p
+        for p in services.load_profiles([student_id for _, student_id in items], errors=errors)
+    }
     static_root = render.static_folders()
-    workers = min(processes, MAX_PROCESSES, os.cpu_count() or 1)
-    pool = _pool(workers)
-    try:
-        pending = _pending_items(job_id)
-        in_flight: dict[Future, ProfileJobItem] = {}
-        for start in range(0, len(pending), BATCH):
-            items = pending[start : start + BATCH]
-            errors: dict[int, Exception] = {}
-            profiles = {
-                p.student.id: p
-                for p in services.load_profiles([i.student_id for i in items], errors=errors)
-            }
-            # HTML first, for the whole batch, while its rows are loaded (a commit expires them).
-            pages: list[tuple[ProfileJobItem, str | None, str | None]] = []
-            for item in items:
-                try:
-                    if item.student_id in errors:
-                        raise errors[item.student_id]
-                    if item.student_id not in profiles:
-                        raise LookupError("The student is no longer on the roster")
-                    html = render.profile_html(profiles[item.student_id], sensitive=job.sensitive)
-                    pages.append((item, html, None))
-                except Exception as error:  # one student's bad data must not stop the rest
-                    pages.append((item, None, f"{type(error).__name__}: {error}"))
-            for item, html, error in pages:
-                if html is not None and pool is not None:
-                    in_flight[pool.submit(pdf.render_pdf, html, static_root)] = item
-                    continue
-                data = None
-                if html is not None:
-                    try:
-                        data = pdf.render_pdf(html, static_root)
-                    except Exception as failure:
-                        error = f"{type(failure).__name__}: {failure}"
-                _record(job, item, data, error, progress)
-            # Keep the pool fed while the next batch is loaded, but hold at most a batch.
-            _collect(job, in_flight, progress, keep=workers)
-        _collect(job, in_flight, progress, keep=0)
-        job.status = JobStatus.DONE
-        job.finished_at = utcnow()
-        job.heartbeat_at = job.finished_at
-        db.session.commit()
-    except Exception as error:
-        log.exception("Profile job %s failed", job_id)
-        db.session.rollback()
-        job = db.session.get(ProfileJob, job_id)
-        job.status = JobStatus.FAILED
-        job.error = f"{type(error).__name__}: {error}"
-        job.finished_at = utcnow()
-        db.session.commit()
-    finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-    return job
+    # HTML first, for the whole chunk, while its rows are loaded (a commit expires them).
+    pages: list[tuple[int, str | None, str | None]] = []
+    for item_id, student_id in items:
+        try:
+            if student_id in errors:
+                raise errors[student_id]
+            if student_id not in profiles:
+                raise LookupError("The student is no longer on the roster")
+            html = render.profile_html(profiles[student_id], sensitive=sensitive)
+            pages.append((item_id, html, None))
+        except Exception as error:  # one student's bad data must not stop the rest
+            pages.append((item_id, None, _describe(error)))
+    db.session.commit()  # end the read, so the PDFs are made outside any transaction
+    recorded = 0
+    for item_id, html, error in pages:
+        data = None
+        if html is not None:
+            try:
+                data = pdf.render_pdf(html, static_root)
+            except Exception as failure:
+                error = _describe(failure)
+        recorded += _record(item_id, data, error)
+        if progress:
+            progress()
+    return recorded
 
 
-def _collect(job, in_flight: dict, progress, keep: int) -> None:
-    """Record finished PDFs of the pool until at most `keep` are still being made."""
-    while len(in_flight) > keep:
-        done, _ = wait(set(in_flight), return_when=FIRST_COMPLETED)
-        for future in done:
-            item = in_flight.pop(future)
-            error = future.exception()
-            if error is None:
-                _record(job, item, future.result(), None, progress)
-            else:
-                _record(job, item, None, f"{type(error).__name__}: {error}", progress)
+def _describe(error: Exception) -> str:
+    return f"{type(error).__name__}: {error}"[:2000]
 
 
-def _record(job, item, data, error, progress) -> None:
-    item.pdf = data
-    item.error = error
-    item.finished_at = utcnow()
-    if error:
-        student = db.session.get(Student, item.student_id)
-        name = student.full_name if student else f"student {item.student_id}"
-        job.failures = [*(job.failures or []), {"student": name, "error": error[:500]}]
-    job.done_count = (job.done_count or 0) + 1
-    job.heartbeat_at = utcnow()
+def _record(item_id: int, data: bytes | None, error: str | None) -> int:
+    """Store an item's PDF or error unless it has one already; commit. Returns 1 if stored."""
+    result = db.session.execute(
+        update(ProfileJobItem)
+        .where(ProfileJobItem.id == item_id, _WAITING)
+        .values(pdf=data, error=error, finished_at=utcnow(), worker_pid=os.getpid())
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
-    if progress:
-        progress(job.done_count, job.total)
+    return result.rowcount
 
 
-def worker_name() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
+@tasks.task(retries=3, retry_delay=20, context=True)
+def render_chunk(job_id: int, item_ids: list[int], task=None) -> int:
+    """Make a chunk of an export's PDFs (see make_items). An unexpected error (the database
+    gone, say) is retried; after the last try the chunk's students still waiting are
+    recorded as failed, so that the export finishes and says who is missing."""
+    try:
+        return make_items(job_id, item_ids)
+    except Exception as error:
+        if task is None or not task.retries:
+            db.session.rollback()
+            message = f"Could not be made after several tries: {_describe(error)}"
+            for item_id in item_ids:
+                _record(item_id, None, message)
+        raise
 
 
-def work(once: bool = False) -> int:
-    """Claim and run jobs until none is left (or one, with `once`); return how many ran."""
-    name = worker_name()
-    ran = 0
-    while (job_id := claim(name)) is not None:
-        run_job(job_id, name)
-        ran += 1
-        if once:
-            break
-    return ran
+def run_in_process(job: ProfileJob, progress: Callable[[], None] | None = None) -> None:
+    """Make every waiting PDF of a job here and now, chunk by chunk, without the queue (for
+    `flask profiles zip`). Idempotent as the tasks are: a worker may share the work."""
+    for part in chunks(_waiting_item_ids(job.id)):
+        make_items(job.id, part, progress)
+
+
+def progress_of(job_ids: list[int]) -> dict[int, Progress]:
+    """Return the progress of each job, counted from its items in one query."""
+    if not job_ids:
+        return {}
+    rows = db.session.execute(
+        select(
+            ProfileJobItem.job_id,
+            func.count(),
+            func.count(ProfileJobItem.pdf),
+            func.count(ProfileJobItem.error),
+        )
+        .where(ProfileJobItem.job_id.in_(job_ids))
+        .group_by(ProfileJobItem.job_id)
+    )
+    found = {job_id: Progress(total, made, failed) for job_id, total, made, failed in rows}
+    return {job_id: found.get(job_id, Progress()) for job_id in job_ids}
+
+
+def failures(job: ProfileJob) -> list[tuple[str, str]]:
+    """Return (student's name, error) for each student of the job whose PDF failed."""
+    rows = db.session.execute(
+        select(Student, ProfileJobItem.error)
+        .join(ProfileJobItem, ProfileJobItem.student_id == Student.id)
+        .where(ProfileJobItem.job_id == job.id, ProfileJobItem.error.is_not(None))
+        .order_by(ProfileJobItem.position)
+    )
+    return [(student.full_name, error) for student, error in rows]
 
 
 def zip_bytes(job: ProfileJob) -> bytes:
@@ -288,39 +266,70 @@ def zip_bytes(job: ProfileJob) -> bytes:
     return buffer.getvalue()
 
 
-# ---- The worker thread of a web process: one per process, started when needed ----
-
-_lock = threading.Lock()
-_thread: threading.Thread | None = None
-_wanted = threading.Event()
+# ---- Periodic upkeep, run by the consumer's scheduler ----
 
 
-def ensure_worker(app: Flask) -> None:
-    """Start this process's worker thread unless it is running (and tell it to look again)."""
-    global _thread
-    if not app.config["PROFILE_WORKER_AUTOSTART"]:
-        return
-    with _lock:
-        _wanted.set()
-        if _thread is not None and _thread.is_alive():
-            return
-        _thread = threading.Thread(
-            target=_thread_main, args=(app,), name="profile-jobs", daemon=True
+def stalled_after() -> timedelta:
+    """Return how long a job may go without progress before its tasks count as lost."""
+    seconds = current_app.config.get("PROFILE_STALLED_AFTER_SECONDS")
+    return STALLED_AFTER if seconds is None else timedelta(seconds=seconds)
+
+
+def resume_stalled(now: datetime | None = None) -> int:
+    """Re-enqueue the waiting students of every job that has made no progress for
+    STALLED_AFTER and whose tasks are no longer on the queue (lost with a killed worker, or
+    never queued); return how many students. Commits."""
+    now = now or utcnow()
+    cutoff = now - stalled_after()
+    waiting_jobs = select(ProfileJobItem.job_id).where(_WAITING)
+    rows = db.session.execute(
+        select(
+            ProfileJob.id,
+            func.coalesce(ProfileJob.queued_at, ProfileJob.created_at),
+            func.max(ProfileJobItem.finished_at),
         )
-        _thread.start()
+        .join(ProfileJobItem, ProfileJobItem.job_id == ProfileJob.id)
+        .where(ProfileJob.id.in_(waiting_jobs))
+        .group_by(ProfileJob.id, ProfileJob.queued_at, ProfileJob.created_at)
+    ).all()
+    stalled = [job_id for job_id, queued, last in rows if max(queued, last or queued) < cutoff]
+    if not stalled:
+        return 0
+    queued_items = {
+        item_id for args, _ in tasks.queue().queued_calls(render_chunk) for item_id in args[1]
+    }
+    lost = {}
+    for job_id in stalled:
+        if ids := [i for i in _waiting_item_ids(job_id) if i not in queued_items]:
+            lost[job_id] = ids
+    if lost:
+        db.session.execute(update(ProfileJob).where(ProfileJob.id.in_(lost)).values(queued_at=now))
+    db.session.commit()
+    for job_id, ids in lost.items():
+        for part in chunks(ids):
+            render_chunk.enqueue(job_id, part)
+    return sum(len(ids) for ids in lost.values())
 
 
-def _thread_main(app: Flask) -> None:
-    global _thread
-    while True:
-        _wanted.clear()
-        try:
-            with app.app_context():
-                work()
-                db.session.remove()
-        except Exception:  # pragma: no cover (logged; the next request starts it again)
-            log.exception("Profile worker thread stopped")
-        with _lock:
-            if not _wanted.is_set():
-                _thread = None
-                return
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete the jobs asked for more than RETENTION ago, with their PDFs; return how many
+    jobs. Flushes; never commits."""
+    old = select(ProfileJob.id).where(ProfileJob.created_at < (now or utcnow()) - RETENTION)
+    db.session.execute(delete(ProfileJobItem).where(ProfileJobItem.job_id.in_(old)))
+    return db.session.execute(delete(ProfileJob).where(ProfileJob.id.in_(old))).rowcount or 0
+
+
+# Every minute, and so as soon as a consumer starts; ahead of the chunks on the queue, so
+# that a restarted consumer puts lost students back before it works through the rest.
+@tasks.periodic_task(tasks.crontab(), priority=10)
+def resume_stalled_exports() -> int:
+    """Resume exports whose tasks were lost (see resume_stalled)."""
+    return resume_stalled()
+
+
+@tasks.periodic_task(tasks.crontab(minute="40"))
+def purge_expired_exports() -> int:
+    """Hourly, delete exports older than RETENTION (see purge_expired)."""
+    purged = purge_expired()
+    db.session.commit()
+    return purged

@@ -1,16 +1,14 @@
 """Bulk profile exports: a job per request (a group's or a school's target students) and one
-item per student, so that any process can show the progress, a reload or a restart loses
-nothing, and an interrupted job carries on from the students not yet done."""
+item per student. The items are the progress: any process can count them, a reload or a
+restart loses nothing, and an interrupted export carries on from the students not yet done."""
 
 import enum
 from datetime import datetime
 
 from sqlalchemy import (
-    JSON,
     Boolean,
     DateTime,
     ForeignKey,
-    Index,
     Integer,
     LargeBinary,
     String,
@@ -23,23 +21,15 @@ from app.extensions import db
 from app.models import Group, School, User, utcnow
 
 
-class JobStatus(enum.StrEnum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
 class JobKind(enum.StrEnum):
     GROUP = "group"
     TARGETS = "targets"
 
 
 class ProfileJob(db.Model):
-    """A zip of PDF profiles being made in the background."""
+    """A zip of PDF profiles being made by the task queue's workers."""
 
     __tablename__ = "profile_jobs"
-    __table_args__ = (Index("ix_profile_jobs_status_heartbeat", "status", "heartbeat_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"), index=True)
@@ -48,26 +38,14 @@ class ProfileJob(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     sensitive: Mapped[bool] = mapped_column(Boolean, default=False)
-    status: Mapped[str] = mapped_column(String(10), default=JobStatus.QUEUED)
-    total: Mapped[int] = mapped_column(Integer, default=0)
-    done_count: Mapped[int] = mapped_column(Integer, default=0)
-    # [{"student": "Name", "error": "..."}]: a student that failed does not stop the rest.
-    failures: Mapped[list] = mapped_column(JSON, default=list)
-    error: Mapped[str | None] = mapped_column(Text)
-    worker: Mapped[str | None] = mapped_column(String(80))
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
-    started_at: Mapped[datetime | None] = mapped_column(DateTime)
-    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
-    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When its students were last put on the queue (at the start, or when resumed): with
+    # the items' finished_at, how long it has gone without progress.
+    queued_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow)
 
     school: Mapped[School] = relationship()
     requested_by: Mapped[User | None] = relationship()
     group: Mapped[Group | None] = relationship()
-
-    @property
-    def finished(self) -> bool:
-        return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
 
 class ProfileJobItem(db.Model):
@@ -88,3 +66,5 @@ class ProfileJobItem(db.Model):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     error: Mapped[str | None] = mapped_column(Text)
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The process that made it: shows which worker did the work (and that a pool did).
+    worker_pid: Mapped[int | None] = mapped_column(Integer)

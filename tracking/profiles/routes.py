@@ -1,11 +1,11 @@
 """Profile pages: a student's profile on screen and as PDF, login cards of a group, and bulk
-exports (a zip made in the background, with a progress page that htmx polls)."""
+exports (a zip made by the task queue's workers, with a progress page that htmx polls)."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, Response, abort, current_app, flash, request, url_for
+from flask import Blueprint, Response, abort, flash, request, url_for
 from flask_login import current_user
 
 from app import audit
@@ -73,7 +73,7 @@ def cards(group_id: int):
 
 def _start(job: ProfileJob):
     db.session.commit()
-    jobs.ensure_worker(current_app._get_current_object())
+    jobs.start(job)  # only enqueued: the PDFs are made by `flask worker`
     return see_other(url_for("profiles.job", job_id=job.id))
 
 
@@ -102,7 +102,8 @@ def exports():
         scoped(current_user, ProfileJob).order_by(ProfileJob.id.desc()).limit(20)
     ).all()
     schools = db.session.scalars(scoped(current_user, School).order_by("name")).all()
-    return render("profiles/exports.html", recent=recent, schools=schools)
+    progress = jobs.progress_of([j.id for j in recent])
+    return render("profiles/exports.html", recent=recent, progress=progress, schools=schools)
 
 
 @bp.post("/profiles/targets")
@@ -133,17 +134,16 @@ def export_targets():
 @school_staff_required
 def job(job_id: int):
     job = get_or_404(current_user, ProfileJob, job_id)
-    if not job.finished and jobs.is_stale(job):
-        # Nobody is working on it (queued, or its worker stopped): start one here.
-        jobs.ensure_worker(current_app._get_current_object())
-    return render("profiles/job.html", "progress", job=job)
+    progress = jobs.progress_of([job.id])[job.id]
+    failures = jobs.failures(job) if progress.failed else []
+    return render("profiles/job.html", "progress", job=job, progress=progress, failures=failures)
 
 
 @bp.get("/profiles/jobs/<int:job_id>/download")
 @school_staff_required
 def download(job_id: int):
     job = get_or_404(current_user, ProfileJob, job_id)
-    if not job.finished:
+    if not jobs.progress_of([job.id])[job.id].finished:
         abort(409)
     name = pdf.safe_filename(f"profiles {job.title}", set(), suffix=".zip")
     return _attachment(jobs.zip_bytes(job), "application/zip", name)
