@@ -10,6 +10,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from app import charts
 from app.extensions import db
 from app.models import GroupMember, Student
 from surveys import scoring
@@ -127,6 +128,15 @@ class ScaleHistory:
     low: int
     high: int
     points: list[ScorePoint] = field(default_factory=list)
+
+    def chart(self) -> charts.Chart | None:
+        """These scores over time as a chart (app.charts); None when no session was scored."""
+        return charts.scale_chart(
+            self.title,
+            self.low,
+            self.high,
+            [charts.Reading(p.opened_at, p.score, name=p.wave) for p in self.points],
+        )
 
 
 def scores_for_student(student_id: int) -> list[ScaleHistory]:

@@ -1,9 +1,10 @@
-"""The grades chart as numbers (tracking.profiles.charts: pure logic)."""
+"""The grades chart as numbers (tracking.profiles.charts on app.charts: pure logic)."""
 
 from datetime import date
 
+from app import charts
 from tracking.grades import GradeEntry
-from tracking.profiles import charts
+from tracking.profiles.charts import grade_chart, grade_charts
 
 
 def _entry(kind, grade, day, qualification="gcse_maths", n=[0]):  # noqa: B006 (an id counter)
@@ -12,7 +13,7 @@ def _entry(kind, grade, day, qualification="gcse_maths", n=[0]):  # noqa: B006 (
 
 
 def test_one_line_per_kind_in_date_order_higher_grades_higher_up():
-    chart = charts.grade_chart(
+    chart = grade_chart(
         "gcse_maths",
         [
             _entry("predicted", "7", date(2025, 3, 1)),
@@ -36,7 +37,7 @@ def test_one_line_per_kind_in_date_order_higher_grades_higher_up():
 
 
 def test_letter_grades_chart_on_their_own_scale_and_u_is_the_floor():
-    chart = charts.grade_chart(
+    chart = grade_chart(
         "a_level_maths",
         [
             _entry("mock", "U", date(2025, 1, 1), "a_level_maths"),
@@ -49,9 +50,9 @@ def test_letter_grades_chart_on_their_own_scale_and_u_is_the_floor():
 
 
 def test_one_date_is_drawn_in_the_middle_and_no_grades_no_chart():
-    chart = charts.grade_chart("gcse_maths", [_entry("target", "8", date(2025, 1, 1))])
+    chart = grade_chart("gcse_maths", [_entry("target", "8", date(2025, 1, 1))])
     assert (
         chart.series[0].points[0].x == charts.LEFT + (charts.WIDTH - charts.LEFT - charts.RIGHT) / 2
     )
-    assert charts.grade_chart("gcse_maths", []) is None
-    assert charts.grade_charts([_entry("target", "8", date(2025, 1, 1), "core_maths")]) == []
+    assert grade_chart("gcse_maths", []) is None
+    assert grade_charts([_entry("target", "8", date(2025, 1, 1), "core_maths")]) == []

@@ -1,11 +1,10 @@
 """Rendering HTML to PDF with WeasyPrint, fetching nothing but the app's own static files.
 
-Kept free of Flask and the database so that worker processes of a bulk export import only
-this module: the web process renders the HTML, a worker turns it into a PDF."""
+Kept free of Flask and the database: the caller renders the HTML and passes the app's static
+folders (tracking.profiles.render.static_folders)."""
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 import unicodedata
@@ -14,7 +13,9 @@ from urllib.parse import unquote, urlsplit
 
 PRINT_HOST = "print.invalid"  # a reserved name (RFC 2606): it never resolves
 PRINT_BASE = f"https://{PRINT_HOST}/"
-CHART_CSS = Path(__file__).resolve().parent / "static" / "chart.css"
+# The charts' one stylesheet (app/charts.py), found among the app's static files like any
+# file a print page links, so this module needs no path into the shell.
+CHART_CSS = PRINT_BASE + "static/css/chart.css"
 
 # The app's static files as URL path prefix -> folder ("/static/": app/static,
 # "/profiles/static/": this area's own, ...), read off the app's URL map by the caller.
@@ -70,8 +71,11 @@ def render_pdf(html: str, folders: StaticFolders) -> bytes:
     links resolve against PRINT_BASE and only `folders` are served."""
     from weasyprint import HTML
 
+    chart_css = resolve_static(CHART_CSS, folders).read_text(encoding="utf-8")
     document = HTML(
-        string=style_inline_svg(html), base_url=PRINT_BASE, url_fetcher=_make_fetcher(folders)
+        string=style_inline_svg(html, chart_css),
+        base_url=PRINT_BASE,
+        url_fetcher=_make_fetcher(folders),
     )
     return document.write_pdf(pdf_tags=True)
 
@@ -79,20 +83,12 @@ def render_pdf(html: str, folders: StaticFolders) -> bytes:
 _SVG_OPEN = re.compile(r"(<svg\b[^>]*>)")
 
 
-def style_inline_svg(html: str, css: str | None = None) -> str:
-    """Copy the chart rules into each inline <svg>: WeasyPrint styles an inline SVG only
+def style_inline_svg(html: str, css: str) -> str:
+    """Copy the chart rules `css` into each inline <svg>: WeasyPrint styles an inline SVG only
     with its own <style>, not the page's stylesheets. Data is escaped before this runs, so
     every `<svg` here is the charts' own markup."""
-    css = CHART_CSS.read_text(encoding="utf-8") if css is None else css
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     return _SVG_OPEN.sub(lambda m: f"{m.group(1)}<style>{css}</style>", html)
-
-
-def worker_init() -> None:
-    """Run in each process of a bulk export's pool: lower its priority so that PDF work
-    never starves the web workers (a class survey is a burst of small requests)."""
-    with contextlib.suppress(OSError):  # not allowed on some systems
-        os.nice(10)
 
 
 # Latin letters that NFKD does not split into a base letter and an accent.
