@@ -1,5 +1,6 @@
 """The student timeline: one chronological list, inline add and edit with and without htmx."""
 
+import re
 from datetime import date
 
 from sqlalchemy import func, select
@@ -161,6 +162,40 @@ def test_edit_without_javascript_is_a_page_and_redirects(client, auth, lead_scho
     assert saved.status_code == 303
     db.session.expire_all()
     assert db.session.get(StudentNote, note.id).text == "Second thought"
+
+
+def _element(html: str, tag: str, dom_id: str) -> str:
+    """The element with that id (no nested element of the same tag), whitespace squashed and
+    CSRF tokens (new on every render) left out."""
+    found = re.search(rf'<{tag} id="{dom_id}".*?</{tag}>', html, re.S)
+    assert found, f"no <{tag} id={dom_id}>"
+    text = re.sub(r'name="csrf_token" value="[^"]*"', "", found.group(0))
+    return re.sub(r"\s+", " ", text).replace("> <", "><")
+
+
+def test_htmx_fragments_are_the_markup_of_the_page(client, auth, lead_school):
+    _, lead, student = lead_school
+    note = services.add_record(lead, student, StudentNote, {"text": "Keen"})
+    db.session.commit()
+    auth.login(lead)
+    base = f"/students/{student.id}/timeline"
+    page = client.get(base).get_data(as_text=True)
+    entry = client.get(f"{base}/note/{note.id}", headers=HTMX).get_data(as_text=True)
+    assert _element(entry, "li", f"entry-note-{note.id}") == _element(
+        page, "li", f"entry-note-{note.id}"
+    )
+    # The same "Add" form, whether the page or htmx draws it (refused: opened, with errors).
+    refused = client.post(f"{base}/note", data={"new-note-text": ""}, headers=HTMX)
+    page_refused = client.post(f"{base}/note", data={"new-note-text": ""})
+    assert (refused.status_code, page_refused.status_code) == (200, 422)
+    assert _element(refused.get_data(as_text=True), "section", "add-note") == _element(
+        page_refused.get_data(as_text=True), "section", "add-note"
+    )
+    edit = f"{base}/note/{note.id}/edit"
+    form = client.get(edit, headers=HTMX).get_data(as_text=True)
+    assert _element(form, "li", f"entry-note-{note.id}") == _element(
+        client.get(edit).get_data(as_text=True), "li", f"entry-note-{note.id}"
+    )
 
 
 def test_delete_removes_the_entry_and_audits(client, auth, lead_school):
