@@ -10,6 +10,7 @@ the file's own header text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -130,3 +131,34 @@ def file_upns(table: Table, columns: tuple[Column, ...]) -> set[str]:
         except InvalidUPN:
             continue
     return found
+
+
+# A row checked on its own: (row number, its record or None, its problems).
+CheckedRow = tuple[int, Any, list[RowError]]
+
+
+def check_table(
+    table: Table,
+    columns: tuple[Column, ...],
+    check_row: Callable[[int, list, dict[str, int], dict[str, str]], tuple[Any, list[RowError]]],
+    across_rows: Callable[[list[CheckedRow], ImportResult], list[CheckedRow]] | None = None,
+) -> ImportResult:
+    """Check a table the way every importer does: the header against `columns`, then each row
+    on its own (`check_row(number, cells, index, headers)` returns its record or None and its
+    problems), then the rows against one another (`across_rows` adds problems, such as a
+    duplicate, and returns the rows to keep); a row with no problem gives a record."""
+    result, index = start_result(table, columns)
+    if result.missing_columns:
+        return result
+    checked: list[CheckedRow] = []
+    for number, cells in table.rows:
+        record, problems = check_row(number, cells, index, result.columns)
+        checked.append((number, record, problems))
+    if across_rows is not None:
+        checked = across_rows(checked, result)
+    for _number, record, problems in checked:
+        if problems:
+            result.errors.extend(problems)
+        elif record is not None:
+            result.records.append(record)
+    return result

@@ -25,7 +25,14 @@ from app.imports.cells import (
     parse_flag,
     parse_past_date,
 )
-from app.imports.columns import EMPTY, Column, ImportResult, RowError, start_result
+from app.imports.columns import (
+    EMPTY,
+    CheckedRow,
+    Column,
+    ImportResult,
+    RowError,
+    check_table,
+)
 from app.imports.table import Table
 from app.upn import InvalidUPN, normalise_upn
 
@@ -132,40 +139,34 @@ def validate(
     as the entry year on `today`. Only the columns the file has go into a record's data, so
     an import never clears a field it has no column for.
     """
-    result, index = start_result(table, COLUMNS)
-    if result.missing_columns:
-        return result
 
-    upn_rows: dict[str, list[int]] = {}
-    candidates: list[tuple[RosterRecord | None, list[RowError]]] = []
-    for number, cells in table.rows:
-        record, problems = _check_row(number, cells, index, result.columns, today)
-        if record is not None:
-            upn_rows.setdefault(record.upn, []).append(number)
-        candidates.append((record, problems))
+    def check_row(number, cells, index, headers):
+        return _check_row(number, cells, index, headers, today)
 
-    upn_header = result.columns["upn"]
-    for record, problems in candidates:
-        if record is not None:
-            others = [n for n in upn_rows[record.upn] if n != record.row]
+    def across_rows(checked: list[CheckedRow], result: ImportResult) -> list[CheckedRow]:
+        upn_rows: dict[str, list[int]] = {}
+        for number, record, _problems in checked:
+            if record is not None:
+                upn_rows.setdefault(record.upn, []).append(number)
+        upn_header = result.columns["upn"]
+        for number, record, problems in checked:
+            if record is None:
+                continue
+            others = [n for n in upn_rows[record.upn] if n != number]
             if others:
                 rows = ", ".join(str(n) for n in others)
                 problems.insert(
-                    0, RowError(record.row, upn_header, f"Duplicate UPN: also in row {rows}")
+                    0, RowError(number, upn_header, f"Duplicate UPN: also in row {rows}")
                 )
             elif record.upn in existing and existing[record.upn] != school_id:
                 problems.insert(
                     0,
-                    RowError(
-                        record.row, upn_header, "This UPN belongs to a student at another school"
-                    ),
+                    RowError(number, upn_header, "This UPN belongs to a student at another school"),
                 )
             record.is_new = record.upn not in existing
-        if problems:
-            result.errors.extend(problems)
-        elif record is not None:
-            result.records.append(record)
-    return result
+        return checked
+
+    return check_table(table, COLUMNS, check_row, across_rows)
 
 
 def _check_row(

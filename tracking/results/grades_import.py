@@ -23,7 +23,14 @@ from app.imports.cells import (
     is_blank,
     parse_past_date,
 )
-from app.imports.columns import EMPTY, Column, ImportResult, RowError, start_result
+from app.imports.columns import (
+    EMPTY,
+    CheckedRow,
+    Column,
+    ImportResult,
+    RowError,
+    check_table,
+)
 from app.imports.table import Table
 from app.upn import InvalidUPN, normalise_upn
 from tracking import grades
@@ -117,40 +124,39 @@ def validate(table: Table, students: Mapping[str, int], today: date) -> ImportRe
     to the same student for the same date are each a problem (no row of them is valid, so
     importing the valid rows never picks one); identical rows count once.
     """
-    result, index = start_result(table, COLUMNS)
-    if result.missing_columns:
-        return result
 
-    checked: list[tuple[int, GradeRow | None, list[RowError]]] = []
-    same_key: dict[tuple, list[GradeRow]] = {}
-    for number, cells in table.rows:
-        record, problems = _check_row(number, cells, index, result.columns, students, today)
-        if record is not None:
-            same_key.setdefault(record.key, []).append(record)
-        checked.append((number, record, problems))
+    def check_row(number, cells, index, headers):
+        return _check_row(number, cells, index, headers, students, today)
 
-    for number, record, problems in checked:
-        if record is not None:
-            rows = same_key[record.key]
-            differing = [r.row for r in rows if (r.grade, r.tier) != (record.grade, record.tier)]
-            if differing:
-                names = ", ".join(str(n) for n in differing)
-                gives = f"Row {names} gives" if len(differing) == 1 else f"Rows {names} give"
-                kind = GradeKind(record.kind).label.lower()
-                problems.append(
-                    RowError(
-                        number,
-                        result.columns["grade"],
-                        f"{gives} this student a different {kind} grade for the same date",
+    def across_rows(checked: list[CheckedRow], result: ImportResult) -> list[CheckedRow]:
+        same_key: dict[tuple, list[GradeRow]] = {}
+        for _number, record, _problems in checked:
+            if record is not None:
+                same_key.setdefault(record.key, []).append(record)
+        kept = []
+        for number, record, problems in checked:
+            if record is not None:
+                rows = same_key[record.key]
+                differing = [
+                    r.row for r in rows if (r.grade, r.tier) != (record.grade, record.tier)
+                ]
+                if differing:
+                    names = ", ".join(str(n) for n in differing)
+                    gives = f"Row {names} gives" if len(differing) == 1 else f"Rows {names} give"
+                    kind = GradeKind(record.kind).label.lower()
+                    problems.append(
+                        RowError(
+                            number,
+                            result.columns["grade"],
+                            f"{gives} this student a different {kind} grade for the same date",
+                        )
                     )
-                )
-            elif rows[0] is not record:
-                continue  # the same grade twice: import it once
-        if problems:
-            result.errors.extend(problems)
-        elif record is not None:
-            result.records.append(record)
-    return result
+                elif rows[0] is not record:
+                    continue  # the same grade twice: import it once
+            kept.append((number, record, problems))
+        return kept
+
+    return check_table(table, COLUMNS, check_row, across_rows)
 
 
 def _check_row(
