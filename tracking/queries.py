@@ -7,6 +7,7 @@ scores are read only through the surveys area's own functions.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -68,23 +69,19 @@ def survey_scores(student_ids: list[int]) -> dict[int, tuple[SurveyScore, ...]]:
     }
 
 
-def grade_entries(*where) -> dict[int, list[GradeEntry]]:
-    """Return student id -> their grade records matching `where`, as plain entries, in one
-    query of the entries' columns only."""
-    found: dict[int, list[GradeEntry]] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            GradeRecord.student_id,
-            GradeRecord.qualification,
-            GradeRecord.kind,
-            GradeRecord.grade,
-            GradeRecord.tier,
-            GradeRecord.recorded_on,
-            GradeRecord.id,
-        ).where(*where)
-    ):
-        found[row.student_id].append(GradeEntry.of(row))
+def entries(model: type, entry_type: type, *where) -> dict[int, list]:
+    """Return student id -> their `model` rows matching `where` as plain `entry_type` values
+    (a dataclass whose fields name the model's columns), in one query of those columns."""
+    columns = [getattr(model, f.name) for f in dataclasses.fields(entry_type)]
+    found: dict[int, list] = defaultdict(list)
+    for row in db.session.execute(select(model.student_id, *columns).where(*where)):
+        found[row[0]].append(entry_type(*row[1:]))
     return found
+
+
+def grade_entries(*where) -> dict[int, list[GradeEntry]]:
+    """Return student id -> their grade records matching `where`, as GradeEntry values."""
+    return entries(GradeRecord, GradeEntry, *where)
 
 
 def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOutcomeData]:
@@ -105,28 +102,8 @@ def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOut
         return []
     ids = students.with_only_columns(Student.id).order_by(None)
     grades = grade_entries(GradeRecord.student_id.in_(ids))
-    post16: dict[int, list[Post16Entry]] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            Post16Record.student_id,
-            Post16Record.subject,
-            Post16Record.status,
-            Post16Record.recorded_on,
-            Post16Record.id,
-        ).where(Post16Record.student_id.in_(ids))
-    ):
-        post16[row[0]].append(Post16Entry(*row[1:]))
-    destinations: dict[int, list[DestinationEntry]] = defaultdict(list)
-    for row in db.session.execute(
-        select(
-            Destination.student_id,
-            Destination.type,
-            Destination.subject_category,
-            Destination.recorded_on,
-            Destination.id,
-        ).where(Destination.student_id.in_(ids))
-    ):
-        destinations[row[0]].append(DestinationEntry(*row[1:]))
+    post16 = entries(Post16Record, Post16Entry, Post16Record.student_id.in_(ids))
+    destinations = entries(Destination, DestinationEntry, Destination.student_id.in_(ids))
     scores = survey_scores([row.id for row in rows]) if with_surveys else {}
     return [
         StudentOutcomeData(
