@@ -21,7 +21,7 @@ from sqlalchemy import (
     event,
     or_,
 )
-from sqlalchemy.ext.hybrid import hybrid_method
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import academic
@@ -169,11 +169,12 @@ class Student(db.Model):
     # `left_on` is the day they left; a leaving date still to come keeps them on roll.
     @hybrid_method
     def on_roll(self, on: date | None = None) -> bool:
-        return self.left_on is None or self.left_on > (on or date.today())
+        return academic.on_roll(self.left_on, on or date.today())
 
     @on_roll.expression
     @classmethod
     def on_roll(cls, on: date | None = None):
+        # academic.on_roll, as SQL.
         return or_(cls.left_on.is_(None), cls.left_on > (on or date.today()))
 
     # Who takes part in class surveys (and gets a login card): on roll and not opted out.
@@ -186,9 +187,14 @@ class Student(db.Model):
     def takes_surveys(cls, on: date | None = None):
         return and_(cls.survey_opt_out.is_(False), cls.on_roll(on))
 
-    @property
+    @hybrid_property
     def is_disadvantaged(self) -> bool:
         return bool(self.pupil_premium or self.fsm_ever6 or self.looked_after)
+
+    @is_disadvantaged.expression
+    @classmethod
+    def is_disadvantaged(cls):
+        return or_(cls.pupil_premium.is_(True), cls.fsm_ever6.is_(True), cls.looked_after.is_(True))
 
     def __repr__(self) -> str:
         return f"<Student {self.upn}>"

@@ -42,9 +42,10 @@ def outcomes_for(urn: str | None, cohort: int | None, target_only: bool) -> dict
 
 def _share(rate: dict) -> str:
     share = "n/a" if rate["share"] is None else f"{rate['share']:.0%}"
+    left = f", left before it {rate['left']}" if rate.get("left") else ""
     return (
         f"{rate['numerator']}/{rate['denominator']} ({share}); "
-        f"unknown {rate['unknown']}, assumed no {rate['assumed_no']}"
+        f"unknown {rate['unknown']}, assumed no {rate['assumed_no']}{left}"
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from app.academic import end_of_year, on_roll
 from tracking.current import newest
 from tracking.enjoyment import enjoyment_by_wave
 from tracking.grades import GradeEntry, GradeKind, Qualification, at_least, current
@@ -76,10 +77,16 @@ class StudentOutcomeData:
     entry_year: int
     is_target: bool = False
     is_disadvantaged: bool = False
+    left_on: date | None = None
     grades: tuple[GradeEntry, ...] = ()
     post16: tuple[Post16Entry, ...] = ()
     destinations: tuple[DestinationEntry, ...] = ()
     survey_scores: tuple[SurveyScore, ...] = ()
+
+    def on_roll_at_end_of_year_11(self) -> bool:
+        """Whether the student was still at the school at the end of Year 11 (31 August):
+        the school's KS4 cohort."""
+        return on_roll(self.left_on, end_of_year(self.entry_year, 11))
 
     def final_grade(self, qualification: str) -> str | None:
         """Return the current final grade in a qualification, or None if there is none."""
@@ -107,13 +114,17 @@ class Rate:
 
     `unknown` counts students of the set left out of the denominator because its data is
     missing; `assumed_no` counts students in the denominator who are not in the numerator
-    only because nothing more is recorded for them. `share` is None when the denominator is 0.
+    only because nothing more is recorded for them; `left` counts students of the set who
+    are not in the outcome's cohort because they left the school before it (for GCSE, before
+    the end of Year 11), so `denominator + unknown + left` is the size of the set. `share` is
+    None when the denominator is 0.
     """
 
     numerator: int
     denominator: int
     unknown: int
     assumed_no: int = 0
+    left: int = 0
 
     @property
     def share(self) -> float | None:
@@ -127,6 +138,7 @@ class Rate:
             "denominator": self.denominator,
             "unknown": self.unknown,
             "assumed_no": self.assumed_no,
+            "left": self.left,
             "share": self.share,
         }
 
@@ -156,15 +168,19 @@ def filter_students(
 def gcse_7_to_9(students: Sequence[StudentOutcomeData]) -> Rate:
     """Outcome 2: the share of students with a final GCSE Maths grade who got 7, 8 or 9.
 
-    Denominator: students with a current final GCSE Maths grade, whatever it is (U included).
-    Numerator: those whose grade is 7, 8 or 9. Unknown: students with no final grade yet.
+    The cohort is the students on roll at the end of Year 11 (those who left before are
+    counted in `left`). Denominator: those with a current final GCSE Maths grade, whatever it
+    is (U included). Numerator: those whose grade is 7, 8 or 9. Unknown: the cohort's
+    students with no final grade yet.
     """
-    finals = [student.final_grade(Qualification.GCSE_MATHS) for student in students]
+    cohort = [student for student in students if student.on_roll_at_end_of_year_11()]
+    finals = [student.final_grade(Qualification.GCSE_MATHS) for student in cohort]
     graded = [grade for grade in finals if grade is not None]
     return Rate(
         numerator=sum(1 for grade in graded if at_least(Qualification.GCSE_MATHS, grade, "7")),
         denominator=len(graded),
         unknown=len(finals) - len(graded),
+        left=len(students) - len(cohort),
     )
 
 

@@ -93,9 +93,8 @@ def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOut
             Student.school_id,
             Student.entry_year,
             Student.is_target,
-            Student.pupil_premium,
-            Student.fsm_ever6,
-            Student.looked_after,
+            Student.is_disadvantaged.label("is_disadvantaged"),
+            Student.left_on,
         ).order_by(Student.id)
     ).all()
     if not rows:
@@ -111,7 +110,8 @@ def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOut
             school_id=row.school_id,
             entry_year=row.entry_year,
             is_target=bool(row.is_target),
-            is_disadvantaged=bool(row.pupil_premium or row.fsm_ever6 or row.looked_after),
+            is_disadvantaged=bool(row.is_disadvantaged),
+            left_on=row.left_on,
             grades=tuple(grades.get(row.id, ())),
             post16=tuple(post16.get(row.id, ())),
             destinations=tuple(destinations.get(row.id, ())),

@@ -4,6 +4,7 @@ import json
 from datetime import date
 
 from app.extensions import db
+from app.models import School
 from tests.factories import make_school, make_student
 from tracking import services
 from tracking.models import Destination, Post16Record
@@ -74,6 +75,7 @@ def test_outcomes_json_of_a_school(runner):
         "denominator": 2,
         "unknown": 1,
         "assumed_no": 0,
+        "left": 0,
         "share": 0.5,
     }
     assert data["a_level_choice"]["maths"]["numerator"] == 1  # Ben withdrew
@@ -83,6 +85,7 @@ def test_outcomes_json_of_a_school(runner):
         "denominator": 1,
         "unknown": 2,
         "assumed_no": 0,
+        "left": 0,
         "share": 1.0,
     }
     assert data["a_level_top_grades"]["further_maths"]["numerator"] == 0
@@ -91,6 +94,7 @@ def test_outcomes_json_of_a_school(runner):
         "denominator": 2,
         "unknown": 1,
         "assumed_no": 0,
+        "left": 0,
         "share": 0.5,
     }
     assert data["enjoyment"]["waves"] == []
@@ -116,3 +120,17 @@ def test_outcomes_table_and_unknown_school(runner):
     bad = runner.invoke(args=["outcomes", "--school", "999999", "--json"])
     assert bad.exit_code == 1
     assert "No school has URN 999999" in bad.output
+
+
+def test_a_student_who_left_before_the_end_of_year_11_is_not_in_the_gcse_cohort(runner):
+    _cohort()
+    school = db.session.scalars(db.select(School).where(School.urn == "111111")).one()
+    moved = make_student(school, entry_year=2015, left_on=date(2019, 4, 1))
+    services.record_grade(None, moved, "gcse_maths", "final", "9", "higher", date(2020, 8, 20))
+    db.session.commit()
+    result, data = _run(runner, "--school", "111111", "--json")
+    assert data["students"] == 4
+    gcse = data["gcse_7_to_9"]
+    assert (gcse["numerator"], gcse["denominator"], gcse["unknown"], gcse["left"]) == (1, 2, 1, 1)
+    table, _ = _run(runner, "--school", "111111")
+    assert "left before it 1" in table.output

@@ -50,7 +50,7 @@ def student(id, entry_year=2016, school_id=1, **records):
         student_id=id,
         school_id=school_id,
         entry_year=entry_year,
-        **{key: tuple(value) for key, value in records.items()},
+        **{key: tuple(v) if isinstance(v, list) else v for key, v in records.items()},
     )
 
 
@@ -132,6 +132,22 @@ def test_gcse_7_to_9():
     # 7-9: 1, 2, 7, 8 -> 4 (7's first result, a 6, is not current). No final: 6 -> unknown 1.
     assert gcse_7_to_9(COHORT) == Rate(numerator=4, denominator=7, unknown=1)
     assert gcse_7_to_9(COHORT).share == pytest.approx(4 / 7)
+
+
+def test_gcse_counts_the_students_on_roll_at_the_end_of_year_11():
+    # Entered Year 7 in 2016: Year 11 ends on 31 August 2021. Leaving that day or before
+    # takes a student out of the school's KS4 cohort; leaving later (after the summer, in
+    # the sixth form) does not. Nobody is dropped silently: they are counted in `left`.
+    left_in_year_10 = student(20, left_on=date(2020, 7, 20), grades=[gcse("8")])
+    left_on_the_last_day = student(21, left_on=date(2021, 8, 31), grades=[gcse("9")])
+    left_in_year_12 = student(22, left_on=date(2022, 3, 1), grades=[gcse("7")])
+    no_grade_left_later = student(23, left_on=date(2021, 9, 1))
+    rate = gcse_7_to_9(
+        [left_in_year_10, left_on_the_last_day, left_in_year_12, no_grade_left_later]
+    )
+    assert rate == Rate(numerator=1, denominator=1, unknown=1, left=2)
+    assert rate.denominator + rate.unknown + rate.left == 4
+    assert rate.as_dict()["left"] == 2
 
 
 def test_a_level_choice():
@@ -227,11 +243,12 @@ def test_a_re_enrolment_after_withdrawing_counts():
 
 
 def test_rate_as_dict():
-    assert Rate(1, 4, 2, 1).as_dict() == {
+    assert Rate(1, 4, 2, 1, left=3).as_dict() == {
         "numerator": 1,
         "denominator": 4,
         "unknown": 2,
         "assumed_no": 1,
+        "left": 3,
         "share": 0.25,
     }
     assert Rate(0, 0, 3).as_dict()["share"] is None
