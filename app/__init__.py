@@ -10,12 +10,16 @@ from app import config as app_config
 
 def create_app(config: dict | None = None) -> Flask:
     """Create the app from the environment, then `config` on top (tests pass theirs here)."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = Flask(
+        __name__, instance_relative_config=True, instance_path=os.environ.get("INSTANCE_PATH")
+    )
     app.config.update(app_config.from_environment(app.instance_path))
     if config:
         app.config.update(config)
     app_config.check_safe_for_production(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = app_config.instance_secret_key(app.instance_path)
     if os.environ.get("TRUST_PROXY") == "1":
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 

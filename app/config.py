@@ -1,11 +1,12 @@
 """Configuration read from the environment, with safe development defaults."""
 
 import os
+import secrets
 from pathlib import Path
 
 from sqlalchemy import make_url
 
-DEV_SECRET_KEY = "dev-only-secret-key-do-not-use-in-production"  # noqa: S105 (refused in production)
+KEY_FILE_NAME = "secret_key"
 
 
 class ConfigError(RuntimeError):
@@ -28,7 +29,9 @@ def from_environment(instance_path: str, environ: dict | None = None) -> dict:
     app_env = env.get("APP_ENV", "development")
     return {
         "APP_ENV": app_env,
-        "SECRET_KEY": env.get("SECRET_KEY", DEV_SECRET_KEY),
+        # Set by create_app from the instance folder when the environment gives none
+        # (instance_secret_key); production must set it.
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
@@ -72,12 +75,31 @@ def queue_name(database_uri: str) -> str:
     return f"tracker-{stem}"
 
 
+def instance_secret_key(instance_path: str) -> str:
+    """Return this installation's own signing key, made at random the first time and kept in
+    the instance folder (readable by its owner only), so that no key written anywhere in the
+    code can sign a session, and sessions survive a restart. Two processes starting at once
+    agree: the file is put in place with a link, which fails if it is already there."""
+    path = Path(instance_path) / KEY_FILE_NAME
+    if not path.exists():
+        draft = path.with_name(f".{KEY_FILE_NAME}.{os.getpid()}")
+        descriptor = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+        try:
+            os.link(draft, path)
+        except FileExistsError:
+            pass  # another process made it first: use theirs
+        finally:
+            draft.unlink()
+    return path.read_text().strip()
+
+
 def check_safe_for_production(config: dict) -> None:
-    """Raise ConfigError if production would run with the default or a short secret key."""
+    """Raise ConfigError if production would run without a secret key of its own."""
     if config.get("APP_ENV") != "production":
         return
-    secret = config.get("SECRET_KEY") or ""
-    if secret == DEV_SECRET_KEY or len(secret) < 32:
+    if len(config.get("SECRET_KEY") or "") < 32:
         raise ConfigError(
             "APP_ENV=production needs SECRET_KEY set to a random value of 32 characters or more"
         )

@@ -6,7 +6,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 
 from app import create_app
-from app.config import DEV_SECRET_KEY, ConfigError
+from app.config import ConfigError
 from app.extensions import db
 from app.models import Role
 from tests.conftest import make_app
@@ -159,12 +159,12 @@ def test_session_cookie_flags(client, app):
     assert "Secure" in response.headers["Set-Cookie"]
 
 
-def test_production_refuses_the_default_secret_key(monkeypatch):
+def test_production_refuses_to_start_without_a_secret_key_of_its_own(monkeypatch):
     monkeypatch.setenv("APP_ENV", "production")
     monkeypatch.delenv("SECRET_KEY", raising=False)
     with pytest.raises(ConfigError):
         create_app()
-    monkeypatch.setenv("SECRET_KEY", DEV_SECRET_KEY)
+    monkeypatch.setenv("SECRET_KEY", "short-and-guessable")
     with pytest.raises(ConfigError):
         create_app()
     monkeypatch.setenv("SECRET_KEY", "x" * 40)
