@@ -1,6 +1,8 @@
 """Survey pages: staff open, watch, close and read results under /surveys; students take a
 survey at /join with a class code and their personal code, without an account."""
 
+import csv
+import io
 import re
 
 from flask import (
@@ -19,6 +21,7 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.orm import selectinload
 
+from app import audit
 from app.access import get_or_404, school_staff_required, scoped
 from app.codes import normalise_code
 from app.extensions import db, limiter
@@ -146,7 +149,18 @@ def results(session_id: int):
 
 
 def _csv_download(survey: SurveySession, body: str, kind: str) -> Response:
+    """The CSV as a download, after auditing the export (names, UPNs and answers leave)."""
     name = f"survey-{survey.class_code}-{kind}.csv"
+    rows = max(sum(1 for _ in csv.reader(io.StringIO(body))) - 1, 0)
+    group = survey.group.name if survey.group else ""
+    audit.record(
+        current_user,
+        "survey_session.export",
+        survey,
+        summary=f"Exported the {kind} of {survey.class_code} ({group}): {rows} rows",
+        after={"file": name, "kind": kind, "group": group, "rows": rows},
+    )
+    db.session.commit()
     response = Response("\ufeff" + body, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

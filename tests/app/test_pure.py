@@ -74,10 +74,28 @@ def test_codes_avoid_look_alikes():
     assert normalise_code(" ab-c 12 ") == "ABC12"
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+44 7700", "-2", "@SUM(A1)", "\t=x"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "=1+1",
+        "+44 7700",
+        "-2",
+        "@SUM(A1)",
+        "\t=x",
+        "\r=x",
+        "\n=x",
+        "\uff1d1+1",  # full-width equals sign
+        "\u200b=1+1",  # zero-width space first
+        "\u2060\ufeff+1",  # word joiner and byte-order mark
+        "  =1+1",  # leading spaces
+        "\u3000=1+1",  # ideographic space
+        "\uff20SUM(A1)",  # full-width at sign
+    ],
+)
 def test_formula_like_cells_are_neutralised(value):
     assert safe_cell(value) == "'" + value
 
 
 def test_ordinary_cells_are_unchanged():
     assert safe_cell("O'Brien") == "O'Brien" and safe_cell(42) == 42
+    assert safe_cell("Zoë ＝ top") == "Zoë ＝ top" and safe_cell("李 小龍") == "李 小龍"

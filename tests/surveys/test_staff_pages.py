@@ -253,6 +253,17 @@ def test_csv_exports_long_and_wide(client, auth, school, lead):
         ("B Pupil", "2.0", "3"),
         ("C Pupil", "2.8333", "2"),
     ]
+    db.session.expire_all()
+    exported = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action == "survey_session.export")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert [(e.actor_id, e.entity_id, e.after["kind"], e.after["rows"]) for e in exported] == [
+        (lead.id, survey.id, "answers", 18),
+        (lead.id, survey.id, "scores", 3),
+    ]
+    assert exported[0].school_id == school.id and exported[0].after["group"] == "9X1"
 
 
 def test_the_session_list_runs_a_fixed_number_of_queries(client, auth, school, lead, count_queries):
