@@ -25,6 +25,9 @@ def create_app(config: dict | None = None) -> Flask:
 
     from app import auth, cli, errors, security, tasks
     from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from app.web import StoredId
+
+    app.url_map.converters["int"] = StoredId  # before any route is added
 
     db.init_app(app)
     migrate.init_app(

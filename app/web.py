@@ -2,6 +2,39 @@
 
 from flask import Response, redirect, render_template, request
 from jinja2_fragments.flask import render_block, render_blocks
+from werkzeug.routing import IntegerConverter
+
+from app.extensions import db
+
+MAX_ID = 2**31 - 1  # the largest id either database stores
+MAX_PAGE = 100_000
+
+
+def number_arg(text: str | None, maximum: int = MAX_ID) -> int | None:
+    """A whole number typed in a query string or form (an id, a page), or None for anything
+    else: a sign, a decimal point, digits of another script, or a number past `maximum`
+    (which the database could not even compare)."""
+    text = (text or "").strip()
+    if text.isascii() and text.isdigit() and len(text) <= len(str(maximum)):
+        value = int(text)
+        return value if value <= maximum else None
+    return None
+
+
+class StoredId(IntegerConverter):
+    """`<int:...>` in every route: a number past what the database stores matches no route
+    (a 404), instead of reaching the database."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def paginate(stmt, per_page: int):
+    """One page of `stmt`, its number read safely from `?page=` (anything odd is page 1, a
+    page past the end is empty)."""
+    page = number_arg(request.args.get("page"), MAX_PAGE) or 1
+    return db.paginate(stmt, page=page, per_page=per_page, error_out=False)
 
 
 def wants_fragment() -> bool:

@@ -26,7 +26,7 @@ from app.access import get_or_404, school_staff_required, scoped
 from app.codes import normalise_code
 from app.extensions import db, limiter
 from app.models import Group
-from app.web import render, render_fragments, see_other
+from app.web import number_arg, render, render_fragments, see_other
 from surveys import exports, services
 from surveys.forms import JoinForm, OpenSessionForm
 from surveys.models import SurveySession
@@ -87,9 +87,10 @@ def _open_form() -> tuple[OpenSessionForm, dict]:
         (group.id, f"{group.name} ({group.school.name})" if show_school else group.name)
         for group in groups
     ]
-    if request.method == "GET" and request.args.get("group", "").isdigit():
+    group_id = number_arg(request.args.get("group"))
+    if request.method == "GET" and group_id is not None:
         # From a group's page: the group comes chosen (only if it is one of the choices).
-        form.group.data = int(request.args["group"])
+        form.group.data = group_id
     return form, instruments
 
 

@@ -5,6 +5,7 @@ from wtforms.validators import DataRequired, Length, ValidationError
 from app.admin import services
 from app.models import Role, School
 from app.passwords import password_problem
+from app.web import number_arg
 
 NO_SCHOOL = ""
 
@@ -90,5 +91,4 @@ class AuditFilterForm(Form):
 
     @property
     def school_id(self) -> int | None:
-        value = self.school.data or ""
-        return int(value) if value.isdigit() else None
+        return number_arg(self.school.data)

@@ -10,7 +10,7 @@ from app.admin import services
 from app.admin.forms import AuditFilterForm, SchoolForm, UserForm
 from app.extensions import db
 from app.models import AuditEvent, Role, School, Student, User
-from app.web import render, see_other
+from app.web import paginate, render, see_other
 
 bp = Blueprint("admin", __name__)
 
@@ -93,7 +93,7 @@ def users():
         # Admins and evaluators (no school) first, the same on SQLite and PostgreSQL.
         .order_by(School.id.is_not(None), School.name, User.name, User.email)
     )
-    page = db.paginate(stmt, per_page=USERS_PAGE_SIZE)
+    page = paginate(stmt, per_page=USERS_PAGE_SIZE)
     return render("admin/users.html", page=page)
 
 
@@ -185,7 +185,7 @@ def audit():
     if filters.school_id is not None:
         stmt = stmt.where(AuditEvent.school_id == filters.school_id)
     stmt = stmt.order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    page = db.paginate(stmt, per_page=AUDIT_PAGE_SIZE)
+    page = paginate(stmt, per_page=AUDIT_PAGE_SIZE)
     return render(
         "admin/audit.html", block="results", page=page, filters=filters, school_id=filters.school_id
     )

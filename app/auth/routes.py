@@ -22,7 +22,11 @@ def _failed(_response) -> bool:
 
 
 def _safe_next(target: str | None) -> str:
-    if target and target.startswith("/") and not target.startswith("//"):
+    """Where to go after signing in: a path of this site, or home. Anything with a control
+    character (a header smuggled in with CR LF, say), a backslash or another host is ignored."""
+    if not target or any(ord(ch) < 32 or ord(ch) == 127 for ch in target) or "\\" in target:
+        return url_for("main.home")
+    if target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:
             return target

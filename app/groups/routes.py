@@ -13,7 +13,7 @@ from app.groups import services
 from app.groups.forms import GroupForm
 from app.models import Group, GroupMember, Student
 from app.students.queries import RosterFilters, apply_filters
-from app.web import render, render_fragments, see_other
+from app.web import number_arg, render, render_fragments, see_other
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 CANDIDATE_LIMIT = 20
@@ -124,7 +124,7 @@ def delete(group_id: int):
 @school_staff_required
 def add_members(group_id: int):
     group = get_or_404(current_user, Group, group_id)
-    ids = [int(v) for v in request.form.getlist("student_id") if v.isdigit()]
+    ids = [i for i in map(number_arg, request.form.getlist("student_id")) if i is not None]
     if not ids:
         abort(400)
     students = list(

@@ -7,6 +7,7 @@ from sqlalchemy import Select
 
 from app import academic
 from app.models import Student, fold
+from app.web import number_arg
 
 
 @dataclass(frozen=True)
@@ -21,15 +22,14 @@ class RosterFilters:
     @classmethod
     def from_args(cls, args) -> "RosterFilters":
         """Read the filters from query-string `args`, ignoring values that make no sense."""
-        year = args.get("year", "")
-        school = args.get("school", "")
+        year = number_arg(args.get("year"), maximum=13)
         return cls(
             q=args.get("q", "").strip()[:100],
-            year=int(year) if year.isdigit() and 7 <= int(year) <= 13 else None,
+            year=year if year is not None and year >= 7 else None,
             target=args.get("target") == "1",
             pupil_premium=args.get("pp") == "1",
             include_left=args.get("left") == "1",
-            school_id=int(school) if school.isdigit() else None,
+            school_id=number_arg(args.get("school")),
         )
 
     def as_args(self) -> dict:

@@ -14,7 +14,7 @@ from app.models import Role, School, Student
 from app.students import services
 from app.students.forms import StudentForm
 from app.students.queries import RosterFilters, apply_filters
-from app.web import render, see_other
+from app.web import paginate, render, see_other
 
 bp = Blueprint("students", __name__, url_prefix="/students")
 
@@ -27,7 +27,7 @@ def index():
     stmt = apply_filters(scoped(current_user, Student), filters, today).options(
         selectinload(Student.groups), selectinload(Student.school)
     )
-    page = db.paginate(stmt, per_page=current_app.config["ROSTER_PAGE_SIZE"], error_out=False)
+    page = paginate(stmt, per_page=current_app.config["ROSTER_PAGE_SIZE"])
     schools = (
         db.session.scalars(scoped(current_user, School).order_by("name")).all()
         if current_user.role == Role.ADMIN

@@ -13,7 +13,7 @@ from app.access import get_or_404, roles_required, scoped
 from app.extensions import db
 from app.imports.views import ImportPages, mount
 from app.models import Group, Role, Student
-from app.web import render, see_other
+from app.web import number_arg, render, see_other
 from tracking import grades
 from tracking.results import grid
 from tracking.results.grid import GridChoice
@@ -104,9 +104,9 @@ def grid_index():
 def grid_page():
     errors: dict[str, str] = {}
     group = None
-    group_id = request.args.get("group", "")
-    if group_id.isdigit():
-        group = get_or_404(current_user, Group, int(group_id))
+    group_id = number_arg(request.args.get("group"))
+    if group_id is not None:
+        group = get_or_404(current_user, Group, group_id)
     else:
         errors["group"] = "Choose a group"
     choice, choice_errors = grid.parse_choice(request.args, date.today())
@@ -119,10 +119,10 @@ def grid_page():
 @bp.post("/cell")
 @grid_staff_required
 def save_grid_cell():
-    student_id = request.form.get("student", "")
-    if not student_id.isdigit():
+    student_id = number_arg(request.form.get("student"))
+    if student_id is None:
         abort(400)
-    student = get_or_404(current_user, Student, int(student_id))
+    student = get_or_404(current_user, Student, student_id)
     choice = _choice_or_400(request.form)
     current = current_grades([student.id], choice.qualification, choice.kind).get(student.id)
     cell = GridCell(student, current, current.grade if current else "")
@@ -136,10 +136,10 @@ def save_grid_cell():
 def save_grid():
     """Save every changed cell of the grid (the page without JavaScript): valid cells are
     saved, cells with a problem are shown again with their message."""
-    group_id = request.form.get("group", "")
-    if not group_id.isdigit():
+    group_id = number_arg(request.form.get("group"))
+    if group_id is None:
         abort(400)
-    group = get_or_404(current_user, Group, int(group_id))
+    group = get_or_404(current_user, Group, group_id)
     choice = _choice_or_400(request.form)
     cells = grid_cells(group, choice)
     saved = problems = 0

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from app.access import get_or_404, own_school, school_staff_required, scoped
 from app.extensions import db
 from app.models import Group, GroupMember, Student
-from app.web import render, render_fragments, see_other, wants_fragment
+from app.web import number_arg, paginate, render, render_fragments, see_other, wants_fragment
 from tracking import services
 from tracking.forms import InterventionForm
 from tracking.models import Attendance, Intervention
@@ -32,7 +32,7 @@ def interventions():
         .options(selectinload(Intervention.group), selectinload(Intervention.school))
         .order_by(Intervention.held_on.desc(), Intervention.id.desc())
     )
-    page = db.paginate(stmt, per_page=current_app.config.get("ROSTER_PAGE_SIZE", 50))
+    page = paginate(stmt, per_page=current_app.config.get("ROSTER_PAGE_SIZE", 50))
     ids = [intervention.id for intervention in page.items]
     present = dict(
         db.session.execute(
@@ -180,10 +180,10 @@ def register(intervention_id: int):
 @school_staff_required
 def mark(intervention_id: int):
     intervention = get_or_404(current_user, Intervention, intervention_id)
-    student_id = request.form.get("student_id", "")
-    if not student_id.isdigit():
+    student_id = number_arg(request.form.get("student_id"))
+    if student_id is None:
         abort(400)
-    student = get_or_404(current_user, Student, int(student_id))
+    student = get_or_404(current_user, Student, student_id)
     if student.school_id != intervention.school_id:
         abort(404)
     try:
