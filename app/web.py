@@ -1,4 +1,7 @@
-"""The htmx glue in one place: fragment-or-page rendering, response headers, redirects."""
+"""The htmx glue in one place: fragment-or-page rendering, response headers, redirects;
+and reading what a person typed in a query string or form (numbers, search text)."""
+
+import unicodedata
 
 from flask import Response, redirect, render_template, request
 from jinja2_fragments.flask import render_block, render_blocks
@@ -28,6 +31,13 @@ class StoredId(IntegerConverter):
     def __init__(self, url_map, *args, **kwargs):
         kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, *args, **kwargs)
+
+
+def text_arg(text: str | None, max_length: int = 100) -> str:
+    """Text typed in a search box or a query string: control characters (NUL among them,
+    which PostgreSQL refuses) dropped, spaces trimmed, at most `max_length` characters."""
+    kept = "".join(ch for ch in (text or "") if unicodedata.category(ch) != "Cc")
+    return kept.strip()[:max_length]
 
 
 def paginate(stmt, per_page: int):

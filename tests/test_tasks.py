@@ -71,7 +71,12 @@ def test_every_declared_task_is_registered_and_periodic_ones_are_scheduled(app):
     def due(hour: int, minute: int) -> set[str]:
         return {type(t).__name__ for t in huey.read_periodic(datetime(2026, 3, 2, hour, minute))}
 
-    assert due(3, 10) == {"purge_expired_uploads", "resume_stalled_exports"}
+    # Uploads hourly at :10; exports every ten minutes (sensitive ones last an hour).
+    assert due(3, 10) == {
+        "purge_expired_uploads",
+        "purge_expired_exports",
+        "resume_stalled_exports",
+    }
     assert due(3, 40) == {"purge_expired_exports", "resume_stalled_exports"}
     assert due(3, 11) == {"resume_stalled_exports"}
 

@@ -13,7 +13,7 @@ from app.groups import services
 from app.groups.forms import GroupForm
 from app.models import Group, GroupMember, Student
 from app.students.queries import RosterFilters, apply_filters
-from app.web import number_arg, render, render_fragments, see_other
+from app.web import number_arg, render, render_fragments, see_other, text_arg
 
 bp = Blueprint("groups", __name__, url_prefix="/groups")
 CANDIDATE_LIMIT = 20
@@ -61,7 +61,7 @@ def _candidates(group: Group, q: str) -> list[Student]:
 
 def _membership_fragments(group: Group) -> str:
     """The members table, and the search results (out of band) so they stay in step."""
-    q = request.form.get("q", "").strip()[:100]
+    q = text_arg(request.form.get("q"))
     return render_fragments(
         "groups/show.html",
         ["members", "candidates"],
@@ -77,7 +77,7 @@ def _membership_fragments(group: Group) -> str:
 @school_staff_required
 def show(group_id: int):
     group = get_or_404(current_user, Group, group_id)
-    q = request.args.get("q", "").strip()[:100]
+    q = text_arg(request.args.get("q"))
     return render(
         "groups/show.html",
         "candidates" if request.args.get("fragment") == "candidates" else None,

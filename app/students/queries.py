@@ -7,7 +7,7 @@ from sqlalchemy import Select
 
 from app import academic
 from app.models import Student, fold
-from app.web import number_arg
+from app.web import number_arg, text_arg
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class RosterFilters:
         """Read the filters from query-string `args`, ignoring values that make no sense."""
         year = number_arg(args.get("year"), maximum=13)
         return cls(
-            q=args.get("q", "").strip()[:100],
+            q=text_arg(args.get("q")),
             year=year if year is not None and year >= 7 else None,
             target=args.get("target") == "1",
             pupil_premium=args.get("pp") == "1",

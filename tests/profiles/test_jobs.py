@@ -228,17 +228,38 @@ def test_the_resume_task_runs_through_the_queue(app, group_setting):
     assert _progress(job).finished
 
 
-def test_exports_past_their_retention_are_purged(app, group_setting):
-    old = _queued_job(group_setting)
-    jobs.run_in_process(old)
-    old.created_at = utcnow() - jobs.RETENTION - timedelta(hours=1)
-    db.session.commit()
-    fresh = _queued_job(group_setting)
+def test_exports_expire_after_a_day_or_an_hour_with_sensitive_flags(client, auth, group_setting):
+    school, lead, group = group_setting
+
+    def made(hours_ago: float, sensitive: bool) -> ProfileJob:
+        job = jobs.create_job(lead, school, list(group.students), sensitive=sensitive, group=group)
+        db.session.commit()
+        jobs.run_in_process(job)
+        job.created_at = utcnow() - timedelta(hours=hours_ago)
+        db.session.commit()
+        return job
+
+    day_old, sensitive_2h, plain_2h, fresh = (
+        made(25, False), made(2, True), made(2, False), made(0.2, True)
+    )  # fmt: skip
     jobs.purge_expired_exports.enqueue()
     assert tasks.queue().drain() == 1
     db.session.expire_all()
-    assert db.session.scalars(select(ProfileJob.id)).all() == [fresh.id]
-    assert {i.job_id for i in _items()} == {fresh.id}  # the PDFs went with their job
+    expired = {j.id for j in db.session.scalars(select(ProfileJob)) if j.expired_at}
+    assert expired == {day_old.id, sensitive_2h.id}
+    assert {i.job_id for i in _items()} == {plain_2h.id, fresh.id}  # the PDFs are gone
+    auth.login(lead)
+    response = client.get(f"/profiles/jobs/{sensitive_2h.id}/download")
+    assert response.status_code == 410
+    assert "kept for 24 hours, or 1 hour" in response.get_data(as_text=True)
+    assert "has expired" in client.get(f"/profiles/jobs/{day_old.id}").get_data(as_text=True)
+    assert client.get(f"/profiles/jobs/{plain_2h.id}/download").status_code == 200
+    assert "expired" in client.get("/profiles").get_data(as_text=True)
+    # Nothing is resumed or purged twice.
+    jobs.resume_stalled_exports.enqueue()
+    jobs.purge_expired_exports.enqueue()
+    tasks.queue().drain()
+    assert {i.job_id for i in _items()} == {plain_2h.id, fresh.id}
 
 
 def test_targets_export_takes_the_schools_target_students(client, auth, group_setting):

@@ -8,8 +8,9 @@ lands on an item still waiting), so a retried, resumed or doubled chunk never ma
 student twice, and a periodic task re-enqueues the students of a job whose tasks were lost
 (a worker killed mid-chunk), so no export stalls forever.
 
-Generated PDFs are kept for RETENTION, then purged with their job (the zip is made from
-them on download, so it goes too); the audit log keeps the record of each export.
+Generated PDFs are kept for RETENTION (RETENTION_SENSITIVE when they carry sensitive flags),
+then deleted (the zip is made from them on download, so it goes too); the job stays, marked
+expired, so that its page says so; the audit log keeps the record of each export.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
 from app import tasks
 from app.extensions import db
@@ -30,7 +31,12 @@ from app.models import Group, School, Student, User, utcnow
 from tracking.profiles import pdf, render, services
 from tracking.profiles.models import JobKind, ProfileJob, ProfileJobItem
 
-RETENTION = timedelta(days=7)  # how long a bulk export's PDFs (and so its zip) are kept
+RETENTION = timedelta(hours=24)  # how long a bulk export's PDFs (and so its zip) are kept
+RETENTION_SENSITIVE = timedelta(hours=1)  # ... when they include sensitive flags
+EXPIRED = (
+    "Profile exports are kept for 24 hours, or 1 hour when they include sensitive flags. "
+    "Export the profiles again to get them."
+)
 CHUNK_SIZE = 10  # students per task, unless PROFILE_CHUNK_SIZE says otherwise
 # A job with students waiting and no progress for this long has lost its tasks (unless
 # PROFILE_STALLED_AFTER_SECONDS says otherwise): far longer than a chunk takes.
@@ -312,11 +318,23 @@ def resume_stalled(now: datetime | None = None) -> int:
 
 
 def purge_expired(now: datetime | None = None) -> int:
-    """Delete the jobs asked for more than RETENTION ago, with their PDFs; return how many
-    jobs. Flushes; never commits."""
-    old = select(ProfileJob.id).where(ProfileJob.created_at < (now or utcnow()) - RETENTION)
-    db.session.execute(delete(ProfileJobItem).where(ProfileJobItem.job_id.in_(old)))
-    return db.session.execute(delete(ProfileJob).where(ProfileJob.id.in_(old))).rowcount or 0
+    """Delete the PDFs of every export asked for more than RETENTION ago (RETENTION_SENSITIVE
+    with sensitive flags) and mark it expired; return how many exports. Flushes; never
+    commits."""
+    now = now or utcnow()
+    old = select(ProfileJob.id).where(
+        ProfileJob.expired_at.is_(None),
+        or_(
+            ProfileJob.created_at < now - RETENTION,
+            ProfileJob.sensitive.is_(True) & (ProfileJob.created_at < now - RETENTION_SENSITIVE),
+        ),
+    )
+    ids = db.session.scalars(old).all()
+    if not ids:
+        return 0
+    db.session.execute(delete(ProfileJobItem).where(ProfileJobItem.job_id.in_(ids)))
+    db.session.execute(update(ProfileJob).where(ProfileJob.id.in_(ids)).values(expired_at=now))
+    return len(ids)
 
 
 # Every minute, and so as soon as a consumer starts; ahead of the chunks on the queue, so
@@ -327,9 +345,9 @@ def resume_stalled_exports() -> int:
     return resume_stalled()
 
 
-@tasks.periodic_task(tasks.crontab(minute="40"))
+@tasks.periodic_task(tasks.crontab(minute="*/10"))
 def purge_expired_exports() -> int:
-    """Hourly, delete exports older than RETENTION (see purge_expired)."""
+    """Every ten minutes, delete the PDFs of exports past their retention (purge_expired)."""
     purged = purge_expired()
     db.session.commit()
     return purged

@@ -42,6 +42,8 @@ class ProfileJob(db.Model):
     # When its students were last put on the queue (at the start, or when resumed): with
     # the items' finished_at, how long it has gone without progress.
     queued_at: Mapped[datetime | None] = mapped_column(DateTime, default=utcnow)
+    # When its PDFs were deleted (see jobs.RETENTION): the job stays to say so.
+    expired_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     school: Mapped[School] = relationship()
     requested_by: Mapped[User | None] = relationship()

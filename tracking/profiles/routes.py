@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from app import audit
 from app.access import get_or_404, school_staff_required, scoped
+from app.errors import error_page
 from app.extensions import db
 from app.models import Group, School, Student
 from app.web import render, see_other
@@ -136,13 +137,22 @@ def job(job_id: int):
     job = get_or_404(current_user, ProfileJob, job_id)
     progress = jobs.progress_of([job.id])[job.id]
     failures = jobs.failures(job) if progress.failed else []
-    return render("profiles/job.html", "progress", job=job, progress=progress, failures=failures)
+    return render(
+        "profiles/job.html",
+        "progress",
+        job=job,
+        progress=progress,
+        failures=failures,
+        expired_message=jobs.EXPIRED,
+    )
 
 
 @bp.get("/profiles/jobs/<int:job_id>/download")
 @school_staff_required
 def download(job_id: int):
     job = get_or_404(current_user, ProfileJob, job_id)
+    if job.expired_at is not None:
+        return error_page(410, "This export has expired", jobs.EXPIRED)
     if not jobs.progress_of([job.id])[job.id].finished:
         abort(409)
     name = pdf.safe_filename(f"profiles {job.title}", set(), suffix=".zip")
