@@ -22,6 +22,9 @@ from surveys.sessions import instrument_of
 
 REFUSED = "We could not find a survey for those codes. Check both codes with your teacher."
 CLOSED = "This survey has closed. Thank you: your teacher has your answers."
+# Joining a closed session: the same words whether the personal code was right or not, so a
+# closed session tells nobody which codes are real.
+CLOSED_AT_JOIN = "This survey has closed. If you still need to answer, ask your teacher."
 
 
 class JoinRefused(Exception):
@@ -32,10 +35,10 @@ class JoinRefused(Exception):
 
 
 class SurveyClosed(JoinRefused):
-    """The codes are right but the session has closed."""
+    """The session has closed."""
 
-    def __init__(self) -> None:
-        super().__init__(CLOSED)
+    def __init__(self, message: str = CLOSED) -> None:
+        super().__init__(message)
 
 
 class InvalidAnswer(ValueError):
@@ -45,8 +48,9 @@ class InvalidAnswer(ValueError):
 def join(class_code: str, personal_code: str) -> SurveyResponse:
     """Return the response for this pair of codes, creating it on the first join.
 
-    Raises JoinRefused (one message for every wrong case, so it reveals nothing) or
-    SurveyClosed when the pair is right but the session has closed.
+    Raises JoinRefused (one message for every wrong case, so it reveals nothing), or
+    SurveyClosed when the class code is that of a closed session, whatever the personal
+    code (again revealing nothing about it).
     """
     class_code, personal_code = normalise_code(class_code), normalise_code(personal_code)
     if not class_code or not personal_code:
@@ -63,11 +67,14 @@ def join(class_code: str, personal_code: str) -> SurveyResponse:
         )
         .where(SurveySession.class_code == class_code, Student.survey_code == personal_code)
     ).first()
+    closed = db.session.scalar(
+        select(SurveySession.closed_at.is_not(None)).where(SurveySession.class_code == class_code)
+    )
+    if closed:
+        raise SurveyClosed(CLOSED_AT_JOIN)
     if row is None or not row.Student.takes_surveys():
         raise JoinRefused()
     session, student = row
-    if not session.is_open:
-        raise SurveyClosed()
     now = utcnow()
     db.session.execute(
         _insert(SurveyResponse)
