@@ -4,6 +4,8 @@ field built on it."""
 from datetime import date, datetime, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 from wtforms.validators import DataRequired, Optional
@@ -12,12 +14,6 @@ from app.dates import EXCEL_EPOCH, DateError, UKDateField, from_excel_serial, pa
 from app.extensions import db
 from app.models import Role
 from tests.factories import make_school, make_student, make_user
-
-try:
-    from hypothesis import given
-    from hypothesis import strategies as st
-except ModuleNotFoundError:  # a dev dependency; the exhaustive round trip below still runs
-    given = None
 
 WRITTEN = {
     "dd/mm/yyyy": lambda d: f"{d.day:02}/{d.month:02}/{d.year:04}",
@@ -98,28 +94,21 @@ def test_every_date_of_two_centuries_round_trips_in_every_format():
         day += timedelta(days=1)
 
 
-if given is None:
+@given(st.dates(min_value=date(1000, 1, 1)), st.sampled_from(sorted(WRITTEN)))
+def test_any_date_round_trips_in_any_format(day, name):
+    assert parse_date(WRITTEN[name](day)) == day
 
-    @pytest.mark.skip(reason="hypothesis is not installed")
-    def test_any_date_round_trips_in_any_format():
-        """Needs hypothesis."""
 
-else:
-
-    @given(st.dates(min_value=date(1000, 1, 1)), st.sampled_from(sorted(WRITTEN)))
-    def test_any_date_round_trips_in_any_format(day, name):
-        assert parse_date(WRITTEN[name](day)) == day
-
-    @given(st.integers(1000, 9999), st.integers(1, 12), st.integers(1, 31))
-    def test_any_well_formed_day_month_year_is_a_date_or_not_a_real_date(year, month, day):
-        text = f"{day:02}/{month:02}/{year}"
-        try:
-            expected = date(year, month, day)
-        except ValueError:
-            with pytest.raises(DateError, match=f"^{text} is not a real date$"):
-                parse_date(text)
-        else:
-            assert parse_date(text) == expected
+@given(st.integers(1000, 9999), st.integers(1, 12), st.integers(1, 31))
+def test_any_well_formed_day_month_year_is_a_date_or_not_a_real_date(year, month, day):
+    text = f"{day:02}/{month:02}/{year}"
+    try:
+        expected = date(year, month, day)
+    except ValueError:
+        with pytest.raises(DateError, match=f"^{text} is not a real date$"):
+            parse_date(text)
+    else:
+        assert parse_date(text) == expected
 
 
 # The form field ----------------------------------------------------------------------------
