@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Select, false, select
 
 from app.extensions import db
-from app.models import Role, School, Student, User
+from app.models import STUDENT_STAFF, Role, School, Student, User
 
 
 def scoped(user: User, model: type) -> Select:
@@ -68,5 +68,4 @@ def roles_required(*roles: Role) -> Callable:
     return decorator
 
 
-STUDENT_STAFF = (Role.ADMIN, Role.LEAD, Role.TEACHER)
 school_staff_required = roles_required(*STUDENT_STAFF)

@@ -14,10 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from app.models import Role
-
-STUDENT_STAFF = frozenset({Role.ADMIN, Role.LEAD, Role.TEACHER})
-SCHOOL_STAFF = frozenset({Role.LEAD, Role.TEACHER})
+from app.models import STUDENT_STAFF, Role
 
 
 @dataclass(frozen=True)

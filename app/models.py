@@ -59,6 +59,10 @@ class Role(enum.StrEnum):
         return self in (Role.LEAD, Role.TEACHER)
 
 
+# The roles that see and work with students (evaluators see schools' figures only).
+STUDENT_STAFF = frozenset({Role.ADMIN, Role.LEAD, Role.TEACHER})
+
+
 class School(db.Model):
     __tablename__ = "schools"
 
@@ -105,7 +109,7 @@ class User(UserMixin, db.Model):
 
     @property
     def sees_students(self) -> bool:
-        return self.role in (Role.ADMIN, Role.LEAD, Role.TEACHER)
+        return self.role in STUDENT_STAFF
 
     @property
     def display_name(self) -> str:

@@ -67,14 +67,17 @@ def join(class_code: str, personal_code: str) -> SurveyResponse:
         )
         .where(SurveySession.class_code == class_code, Student.survey_code == personal_code)
     ).first()
-    closed = db.session.scalar(
-        select(SurveySession.closed_at.is_not(None)).where(SurveySession.class_code == class_code)
-    )
-    if closed:
-        raise SurveyClosed(CLOSED_AT_JOIN)
     if row is None or not row.Student.takes_surveys():
-        raise JoinRefused()
+        # A second look only when refusing: is the class code that of a closed session?
+        closed = db.session.scalar(
+            select(SurveySession.closed_at.is_not(None)).where(
+                SurveySession.class_code == class_code
+            )
+        )
+        raise SurveyClosed(CLOSED_AT_JOIN) if closed else JoinRefused()
     session, student = row
+    if not session.is_open:
+        raise SurveyClosed(CLOSED_AT_JOIN)
     now = utcnow()
     db.session.execute(
         _insert(SurveyResponse)

@@ -16,14 +16,18 @@ CARDS_PER_PAGE = 10  # 2 across, 5 down
 
 def static_folders(app: Flask | None = None) -> pdf.StaticFolders:
     """Return the app's static files as the print pages reach them: each static route of the
-    URL map (the shell's and every area's) with its folder."""
+    URL map (the shell's and every area's) with its folder. Read once per app: the URL map
+    does not change after create_app."""
     app = app or current_app
-    folders: pdf.StaticFolders = {}
-    for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
-            blueprint = rule.endpoint.rpartition(".")[0]
-            scaffold = app.blueprints[blueprint] if blueprint else app
-            folders[rule.rule.partition("<")[0]] = scaffold.static_folder
+    folders = app.extensions.get("print_static_folders")
+    if folders is None:
+        folders = {}
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint == "static" or rule.endpoint.endswith(".static"):
+                blueprint = rule.endpoint.rpartition(".")[0]
+                scaffold = app.blueprints[blueprint] if blueprint else app
+                folders[rule.rule.partition("<")[0]] = scaffold.static_folder
+        app.extensions["print_static_folders"] = folders
     return folders
 
 
