@@ -1,19 +1,22 @@
 """The cells of an import's file, as the importers read them. Pure logic, no Flask.
 
 A cell is what the table reader gives: text from a CSV file, or a value of an XLSX cell
-(text, number, boolean, date). The parsers here raise CellError with a message fit for the
-problems list; the importers' own columns add their rules (see `roster`).
+(text, number, boolean, date, date and time; a time of day or a duration from a cell so
+formatted). The parsers here raise CellError with a message fit for the problems list; the
+importers' own columns add their rules (see `roster`). `pack_cell` and `unpack_cell` turn a
+cell into JSON and back unchanged, type included, for the table kept with an upload.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from app import dates
 
-Cell = str | int | float | bool | date | datetime | None
+Cell = str | int | float | bool | date | datetime | time | timedelta | None
 
 _TRUE = {"y", "yes", "t", "true", "1"}
 _FALSE = {"n", "no", "f", "false", "0"}
@@ -88,3 +91,35 @@ def parse_past_date(cell: Cell, today: date) -> date | None:
     if value > today:
         raise CellError(f"The date {value:%d/%m/%Y} is in the future")
     return value
+
+
+# JSON has text, numbers (an int stays an int, a float a float), booleans and null; the other
+# kinds of cell become a one-key object naming their kind. A cell is never an object itself.
+_PACKED_KINDS: tuple[tuple[str, type, Any], ...] = (
+    ("datetime", datetime, datetime.fromisoformat),  # before date: a datetime is a date
+    ("date", date, date.fromisoformat),
+    ("time", time, time.fromisoformat),
+)
+
+
+def pack_cell(cell: Cell) -> Any:
+    """Return the JSON form of a cell that JSON has no type for (a date, a datetime, a time
+    or a duration); for `json.dumps(default=pack_cell)`. Raises TypeError for anything else."""
+    for kind, type_, _ in _PACKED_KINDS:
+        if isinstance(cell, type_):
+            return {kind: cell.isoformat()}
+    if isinstance(cell, timedelta):
+        return {"timedelta": [cell.days, cell.seconds, cell.microseconds]}
+    raise TypeError(f"A cell cannot be a {type(cell).__name__}")
+
+
+def unpack_cell(packed: dict) -> Cell:
+    """Return the cell of a JSON object made by `pack_cell`; for `json.loads(object_hook=…)`."""
+    (kind, value), *_ = packed.items()
+    if kind == "timedelta":
+        days, seconds, microseconds = value
+        return timedelta(days=days, seconds=seconds, microseconds=microseconds)
+    for name, _, parse in _PACKED_KINDS:
+        if kind == name:
+            return parse(value)
+    raise ValueError(f"Unknown kind of packed cell: {kind}")

@@ -8,12 +8,16 @@ import click
 from sqlalchemy import select
 
 from app.extensions import db
+from app.imports import uploads
 from app.imports.importer import Importer, ImportPlan
 from app.imports.services import ROSTER
-from app.imports.table import ImportFileError
+from app.imports.table import ImportFileError, encoding_name
 from app.models import School
 
 EXIT_STATUS = """
+The file is read as the web pages read it, in a child process with limits. A CSV file is
+read as UTF-8 when it is valid UTF-8, else in the encoding found likeliest (named on
+standard error); --encoding (a Python codec name, such as cp1252) chooses another.
 Every row is checked first. Problems are printed to standard error, one a line, as
 `row N, column C: message` (row 1 is the header); the summary to standard output.
 Nothing is written if any row has a problem, unless --valid-only is given: then the
@@ -50,14 +54,20 @@ def import_command(importer: Importer, description: str) -> click.Command:
         is_flag=True,
         help="Import the valid rows even when other rows have problems.",
     )
-    def command(file: Path, urn: str, dry_run: bool, valid_only: bool) -> None:
+    @click.option("--encoding", help="Read a CSV file in this encoding (e.g. cp1252, utf_8).")
+    def command(
+        file: Path, urn: str, dry_run: bool, valid_only: bool, encoding: str | None
+    ) -> None:
         school = db.session.scalar(select(School).where(School.urn == urn.strip()))
         if school is None:
             raise click.ClickException(f"No school has URN {urn}")
         try:
-            plan = importer.preview(school, file.read_bytes(), file.name)
+            table = uploads.read_file(file.read_bytes(), file.name, encoding)
         except ImportFileError as error:
             raise click.ClickException(str(error)) from error
+        if table.encoding not in (None, "utf_8"):
+            click.echo(f"Read as {encoding_name(table.encoding)}.", err=True)
+        plan = importer.preview(school, table)
 
         for error in plan.errors:
             click.echo(str(error), err=True)

@@ -165,7 +165,7 @@ def test_unknown_school_and_unreadable_file(runner, tmp_path, school):
     bad = tmp_path / "roster.xlsx"
     bad.write_bytes(b"not a workbook")
     result = run(runner, str(bad), "--school", "123456")
-    assert result.exit_code == 1 and "could not be read" in result.output
+    assert result.exit_code == 1 and "too large or damaged to read" in result.output
 
 
 def test_help_documents_options_and_exit_status(runner):
