@@ -2,8 +2,6 @@
 
 import sqlite3
 
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,17 +29,24 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 htmx = Htmx()
-limiter = Limiter(key_func=get_remote_address)
+
+# How long a SQLite write waits for another writer before "database is locked"; app.retry
+# retries a short write within the same time.
+SQLITE_BUSY_TIMEOUT_MS = 10_000
 
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # SQLite ignores foreign keys unless asked on every connection; WAL and a busy
-    # timeout let a class of students write at once without "database is locked".
+    # timeout let a class of students write at once without "database is locked". The busy
+    # wait only helps a transaction whose first statement writes: one that read first and
+    # then meets a newer commit fails at once, so short writes retry (app.retry); and one
+    # long write holds every other writer back, so imports write in short transactions
+    # (app.imports.steps).
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

@@ -3,23 +3,29 @@ and destinations) writes, and what the shared pages and command run.
 
 An importer names its columns and checks a file's rows (`validate`), works out what the
 valid rows would change (`plan`) and writes that (`write`). `preview` and `apply` are the
-same for every importer: read the table, check it, plan it; apply every row when the file
-has no problem, or only the valid rows when the user chose that, in one flush the caller
-commits. Mount an importer's pages with `app.imports.views.mount` and its command with
-`app.imports.cli.import_command`.
+same for every importer: read the table, check it and plan it (reads only); then apply every
+row when the file has no problem, or only the valid rows when the user chose that.
+
+`write` is a generator that writes a chunk of at most `steps.CHUNK_ROWS` rows (audited, through
+the session's objects) and yields; `apply` commits each chunk in its own short transaction,
+so a long file never holds the database for long, and still all or nothing: if a chunk
+fails, what the earlier chunks wrote is undone and the upload unclaimed (`app.imports.steps`).
+`apply` commits; the caller only commits its own bookkeeping after it. Mount an importer's
+pages with `app.imports.views.mount` and its command with `app.imports.cli.import_command`.
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from app.extensions import db
+from app.imports import steps, uploads
 from app.imports.columns import Column, ImportResult, RowError, recognised_headers
-from app.imports.table import Table, read_table
-from app.models import School, User
+from app.imports.table import Table
+from app.models import School, Upload, User
 
 HAS_PROBLEMS = (
     "Nothing was imported: the file has problems. Fix them and upload it again, "
@@ -112,29 +118,53 @@ class Importer(ABC):
         queries."""
 
     @abstractmethod
-    def write(self, actor: User | None, school: School, plan: ImportPlan) -> Any:
-        """Write the plan's valid rows (audited) and return its summary. Flushes at most."""
+    def write(self, actor: User | None, school: School, plan: ImportPlan) -> Iterator[None]:
+        """Write the plan's valid rows (audited) as a generator: at most `steps.CHUNK_ROWS`
+        rows, through the session's objects, then `yield` (apply commits), and so on. Never
+        commits."""
 
     def preview(
-        self, school: School, content: bytes, filename: str, today: date | None = None
+        self,
+        school: School,
+        table: Table | bytes,
+        filename: str = "",
+        today: date | None = None,
     ) -> ImportPlan:
-        """Read and check a file for `school` and work out what importing it would do.
+        """Check a file's table for `school` and work out what importing it would do. Given
+        the file's bytes (and name) instead, read it first in a child process with limits,
+        as every upload is (`app.imports.uploads.read_file`).
 
         Raises ImportFileError (app.imports.table) if the file cannot be read at all."""
         today = today or date.today()
-        table = read_table(content, filename)
+        if isinstance(table, bytes):
+            table = uploads.read_file(table, filename)
         return self.plan(school, self.validate(table, school, today), today)
 
-    def apply(self, actor: User | None, school: School, plan: ImportPlan, *, valid_only: bool):
-        """Write `plan` for `school` and return its summary; `actor` None is the command line.
+    def apply(
+        self,
+        actor: User | None,
+        school: School,
+        plan: ImportPlan,
+        *,
+        valid_only: bool,
+        upload: Upload | None = None,
+    ):
+        """Write `plan` for `school` in short transactions and return its summary; `actor`
+        None is the command line. Commits (with the caller's pending work, such as claiming
+        `upload`, in the first transaction).
 
         Raises ImportBlocked, writing nothing, if the file has problems and `valid_only` is
-        false, or if no row is valid. Flushes; the caller commits.
+        false, or if no row is valid. If writing fails part-way, everything written is undone
+        and `upload` marked not applied; then an IntegrityError is raised again (the records
+        changed meanwhile), and any other database error becomes ImportBlocked saying so.
         """
         if plan.errors and not valid_only:
             raise ImportBlocked(HAS_PROBLEMS)
         if not plan.result.records:
             raise ImportBlocked(NOTHING_VALID)
-        summary = self.write(actor, school, plan)
-        db.session.flush()
+        summary = plan.summary()
+        try:
+            steps.write_in_steps(self.write(actor, school, plan), upload)
+        except steps.ImportUndone as undone:
+            raise ImportBlocked(str(undone)) from undone
         return summary

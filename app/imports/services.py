@@ -2,13 +2,14 @@
 
 `ROSTER.preview` reads and checks a file and works out, with a fixed number of queries,
 which students are new, which change and which groups must be created; `ROSTER.apply`
-writes that plan through the student and group services, so every change is audited.
-Nothing here commits; the caller (a view or a command) commits once.
+writes that plan through the student and group services, a chunk of rows at a time, so
+every change is audited and no transaction is long (see app.imports.importer). Nothing
+here commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,14 +17,14 @@ from sqlalchemy import select
 
 from app import academic, audit
 from app.extensions import db
-from app.groups.services import add_members, create_group
-from app.imports import roster, uploads
+from app.groups.services import GroupNameTaken, add_memberships, create_group
+from app.imports import roster, steps, uploads
 from app.imports.columns import ImportResult, file_upns
 from app.imports.importer import ImportBlocked, Importer, ImportPlan, skipped_text
 from app.imports.roster import RosterRecord
 from app.imports.table import Table
 from app.models import Group, GroupKind, GroupMember, School, Student, User, fold
-from app.students.services import create_student, update_student
+from app.students.services import create_students, update_students
 
 __all__ = ["ROSTER", "ImportBlocked", "RosterImporter", "RosterPlan", "ImportSummary"]
 
@@ -209,36 +210,48 @@ class RosterImporter(Importer):
             plan.updates.append(StudentUpdate(record, student, changes, shown, joins))
         return plan
 
-    def write(self, actor: User | None, school: School, plan: RosterPlan) -> ImportSummary:
-        """Create new students, update changed ones, create groups and add memberships,
-        each audited, then audit the import as a whole."""
-        by_upn: dict[str, Student] = {}
-        for record in plan.new:
-            by_upn[record.upn] = create_student(actor, school.id, record.data)
-        for update in plan.updates:
-            if update.changes:
-                update_student(actor, update.student, update.changes)
-            by_upn[update.record.upn] = update.student
-
-        groups = dict(plan.groups)
+    def write(self, actor: User | None, school: School, plan: RosterPlan) -> Iterator[None]:
+        """Create the groups; then, a chunk of rows at a time, create the new students and
+        update the changed ones and add them to their groups (each audited, in a few
+        statements); the last step audits the import as a whole. Yields after each step."""
+        school_id = school.id
+        # Ids now: each commit expires the objects the plan holds.
+        group_ids = {key: group.id for key, group in plan.groups.items()}
+        student_ids = {update.record.upn: update.student.id for update in plan.updates}
         for name in plan.groups_to_create:
-            groups[fold(name)] = create_group(actor, school.id, name, GroupKind.CLASS)
-        joining: dict[str, list[Student]] = {}
-        for record in plan.new:
-            if record.group:
-                joining.setdefault(fold(record.group), []).append(by_upn[record.upn])
-        for update in plan.updates:
-            if update.joins_group:
-                joining.setdefault(fold(update.record.group), []).append(update.student)
-        for key, students in joining.items():
-            add_members(actor, groups[key], students)
+            group_ids[fold(name)] = _group_named(actor, school_id, name).id
+        yield
+        rows: list[RosterRecord | StudentUpdate] = [*plan.updates, *plan.new]
+        for chunk in uploads.in_chunks(rows, steps.CHUNK_ROWS):
+            new = [row for row in chunk if isinstance(row, RosterRecord)]
+            updates = [row for row in chunk if isinstance(row, StudentUpdate)]
+            created = create_students(actor, school_id, [record.data for record in new])
+            steps.inserted(Student, [student.id for student in created])
+            ids = [student_ids[update.record.upn] for update in updates]
+            loaded = {
+                s.id: s for s in db.session.scalars(select(Student).where(Student.id.in_(ids)))
+            }
+            update_students(
+                actor,
+                [(loaded[student_ids[u.record.upn]], u.changes) for u in updates if u.changes],
+            )
+            joining: dict[int, list[Student]] = {}
+            for record, student in zip(new, created, strict=True):
+                if record.group:
+                    joining.setdefault(group_ids[fold(record.group)], []).append(student)
+            for update in updates:
+                if update.joins_group:
+                    student = loaded[student_ids[update.record.upn]]
+                    joining.setdefault(group_ids[fold(update.record.group)], []).append(student)
+            add_memberships(actor, joining)
+            yield
 
         summary = plan.summary()
         audit.record(
             actor,
             "students.import",
             school,
-            school_id=school.id,
+            school_id=school_id,
             summary=f"Imported the roster: {summary}"[:300],
             after={
                 "created": summary.created,
@@ -248,7 +261,16 @@ class RosterImporter(Importer):
                 "skipped_rows": summary.skipped_rows,
             },
         )
-        return summary
+
+
+def _group_named(actor: User | None, school_id: int, name: str) -> Group:
+    """Create the class group `name`, or take the one someone created since the preview."""
+    try:
+        return create_group(actor, school_id, name, GroupKind.CLASS)
+    except GroupNameTaken:
+        return db.session.scalars(
+            select(Group).where(Group.school_id == school_id, Group.name == name.strip())
+        ).one()
 
 
 ROSTER = RosterImporter()

@@ -2,9 +2,12 @@
 an area's blueprint for one importer, so the roster and the grades (and any later import)
 share this code and the templates `imports/upload.html` and `imports/preview.html`.
 
-The upload is stored (`uploads`) so any process can serve the preview and the confirmation;
-confirming re-reads and re-checks the stored file, claims it so it is applied once, applies
-every row (mode "all", only when no row has a problem) or only the valid rows (mode
+The upload is read once, in a child process with limits (a hostile spreadsheet costs one
+refused upload, never the worker), and stored with its table (`uploads`) so any process can
+serve the preview and the confirmation. The preview names a CSV file's encoding and offers
+the other likely ones (`reread` reads the file again with the one chosen and keeps that
+table). Confirming re-checks the stored table, claims the upload so it is applied once,
+applies every row (mode "all", only when no row has a problem) or only the valid rows (mode
 "valid", chosen explicitly) and commits once.
 """
 
@@ -18,14 +21,14 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.access import own_school, roles_required
+from app.access import own_school
 from app.errors import error_page
 from app.extensions import db
 from app.imports import uploads
 from app.imports.forms import ConfirmForm, upload_form
 from app.imports.importer import ImportBlocked, Importer
-from app.imports.table import TOO_LARGE, ImportFileError, read_table
-from app.models import Role
+from app.imports.table import MAX_COLUMNS, TOO_LARGE, ImportFileError, encoding_name
+from app.permissions import permission_required
 from app.web import render, see_other
 
 PROBLEMS_SHOWN = 500
@@ -64,26 +67,31 @@ def mount(
     importer: Importer,
     pages: ImportPages,
     *,
-    roles: Iterable[Role],
+    action: str,
     upload_rules: Iterable[str] = ("",),
     preview_rule: str = "/<int:upload_id>",
     endpoint_prefix: str = "",
 ) -> None:
-    """Add `importer`'s upload, preview and confirm views to `bp` for users of `roles`.
+    """Add `importer`'s upload, preview and confirm views to `bp` for users who may do
+    `action` (a name in `app.permissions`).
 
     The upload page answers at each of `upload_rules`, the preview (GET) and the
-    confirmation (POST) at `preview_rule`; their endpoints are `upload`, `preview` and
-    `confirm` after `endpoint_prefix`.
+    confirmation (POST) at `preview_rule`, reading the file with another encoding (POST) at
+    `preview_rule` + "/encoding"; their endpoints are `upload`, `preview`, `confirm` and
+    `reread` after `endpoint_prefix`.
     """
-    required = roles_required(*roles)
+    required = permission_required(action)
     form_class = upload_form(importer.purpose, pages.file_label)
-    names = {step: f"{endpoint_prefix}{step}" for step in ("upload", "preview", "confirm")}
+    step_names = ("upload", "preview", "confirm", "reread")
+    names = {step: f"{endpoint_prefix}{step}" for step in step_names}
     endpoints = {step: f"{bp.name}.{name}" for step, name in names.items()}
     context = {"importer": importer, "pages": pages, "endpoints": endpoints}
 
     def upload_page(form, status: int = 200):
         columns = importer.recognised_headers()
-        return render("imports/upload.html", form=form, columns=columns, **context), status
+        limits = {"max_rows": uploads.max_rows(), "max_columns": MAX_COLUMNS}
+        page = render("imports/upload.html", form=form, columns=columns, **limits, **context)
+        return page, status
 
     @required
     def upload():
@@ -93,12 +101,12 @@ def mount(
             file = form.file.data
             content = file.read()
             try:
-                read_table(content, file.filename or "")
+                packed = uploads.read_packed(content, file.filename or "")
             except ImportFileError as error:
                 form.file.errors.append(str(error))
             else:
                 stored = uploads.store_upload(
-                    current_user, importer.purpose, file.filename or "", content
+                    current_user, importer.purpose, file.filename or "", content, packed
                 )
                 db.session.commit()
                 return see_other(url_for(endpoints["preview"], upload_id=stored.id))
@@ -114,14 +122,20 @@ def mount(
     def preview(upload_id: int):
         school = own_school(current_user)
         upload = uploads.upload_or_404(current_user, importer.purpose, upload_id)
-        plan, file_error = uploads.preview(
-            upload, lambda content, name: importer.preview(school, content, name)
-        )
+        table, file_error = uploads.stored_table(upload)
+        plan = encoding = None
+        other_encodings: list[tuple[str, str]] = []
+        if table is not None:
+            plan = importer.preview(school, table)
+            encoding = table.encoding and encoding_name(table.encoding)
+            other_encodings = [(e, encoding_name(e)) for e in table.other_encodings]
         return render(
             "imports/preview.html",
             upload=upload,
             plan=plan,
             file_error=file_error,
+            encoding=encoding,
+            other_encodings=other_encodings,
             form=ConfirmForm(),
             problems_shown=PROBLEMS_SHOWN,
             sample_size=SAMPLE_SIZE,
@@ -140,7 +154,7 @@ def mount(
             flash(uploads.ALREADY_IMPORTED, "error")
             return see_other(back)
         try:
-            plan = importer.preview(school, upload.content, upload.filename)
+            plan = importer.preview(school, uploads.table_of(upload))
         except ImportFileError as error:
             flash(str(error), "error")
             return see_other(url_for(endpoints["upload"]))
@@ -158,7 +172,9 @@ def mount(
             flash(uploads.ALREADY_IMPORTED, "error")
             return see_other(back)
         try:
-            summary = importer.apply(current_user, school, plan, valid_only=mode == "valid")
+            summary = importer.apply(
+                current_user, school, plan, valid_only=mode == "valid", upload=upload
+            )
             upload.note = str(summary)
             db.session.commit()
         except ImportBlocked as blocked:
@@ -172,10 +188,30 @@ def mount(
         flash(f"Import done: {summary}.", "success")
         return see_other(url_for(pages.done[0]))
 
+    @required
+    def reread(upload_id: int):
+        own_school(current_user)
+        upload = uploads.upload_or_404(current_user, importer.purpose, upload_id)
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        back = url_for(endpoints["preview"], upload_id=upload.id)
+        if upload.applied_at is not None:
+            flash(uploads.ALREADY_IMPORTED, "error")
+            return see_other(back)
+        try:
+            uploads.reread(upload, request.form.get("encoding", ""))
+        except ImportFileError as error:
+            db.session.rollback()
+            flash(str(error), "error")
+            return see_other(back)
+        db.session.commit()
+        return see_other(back)
+
     for rule in upload_rules:
         bp.add_url_rule(rule, names["upload"], upload, methods=["GET", "POST"])
     bp.add_url_rule(preview_rule, names["preview"], preview, methods=["GET"])
     bp.add_url_rule(preview_rule, names["confirm"], confirm, methods=["POST"])
+    bp.add_url_rule(f"{preview_rule}/encoding", names["reread"], reread, methods=["POST"])
     _TOO_LARGE_PAGES[endpoints["upload"]] = too_large_page
     bp.register_error_handler(RequestEntityTooLarge, _too_large)
 

@@ -284,7 +284,7 @@ def test_upn_of_another_school_is_refused_without_naming_it(client, auth, lead):
     auth.login(lead)
     location = upload_ok(client, csv_file([HEADER[:4], [upn_for(1), "Ann", "Lee", "9"]]))
     page = client.get(location).get_data(as_text=True)
-    assert "This UPN belongs to a student at another school" in page
+    assert "This UPN cannot be used here; the programme admin can move a student" in page
     assert "Secret Grammar" not in page
 
 
@@ -335,7 +335,7 @@ def test_confirm_needs_a_known_mode(client, auth, lead):
     [
         (b"", "roster.csv", "The file is empty."),
         (b"%PDF-1.4", "roster.pdf", "Upload a CSV or XLSX file"),
-        (b"PK\x03\x04 broken", "roster.xlsx", "The XLSX file could not be read"),
+        (b"PK\x03\x04 broken", "roster.xlsx", "This file is too large or damaged to read"),
         (b"\r\n , ,\r\n", "roster.csv", "The file has no header row"),
     ],
 )

@@ -4,13 +4,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
 
+from app import conflicts
 from app.extensions import db
-from app.imports import uploads
+from app.imports import steps, uploads
 from app.imports.columns import ImportResult, file_upns
 from app.imports.importer import Importer, ImportPlan, skipped_text
 from app.imports.table import Table
@@ -24,7 +26,7 @@ from tracking.results.grades_import import GradeRow
 from tracking.results.grid import GridChoice
 from tracking.vocabulary import Source
 
-SAVED, UNCHANGED, INVALID = "saved", "unchanged", "invalid"
+SAVED, UNCHANGED, INVALID, CONFLICT = "saved", "unchanged", "invalid", "conflict"
 
 
 @dataclass
@@ -34,7 +36,7 @@ class GridCell:
     student: Student
     current: GradeEntry | None
     value: str
-    state: str | None = None  # SAVED, UNCHANGED, INVALID, or None when not sent
+    state: str | None = None  # SAVED, UNCHANGED, INVALID, CONFLICT, or None when not sent
     message: str | None = None
 
 
@@ -67,13 +69,18 @@ def grid_cells(group: Group, choice: GridChoice) -> list[GridCell]:
     ]
 
 
-def save_cell(actor: User, cell: GridCell, typed: str | None, choice: GridChoice) -> GridCell:
+def save_cell(
+    actor: User, cell: GridCell, typed: str | None, choice: GridChoice, shown: str | None = None
+) -> GridCell:
     """Save the grade typed into `cell` for `choice` and return the cell with its state.
 
     An empty cell changes nothing (a grade is never deleted from the grid). A grade that
     repeats the current record (same grade, tier and date) is UNCHANGED and adds no row. A
-    grade off its scale is INVALID with GradeError's message, and nothing is added; otherwise
-    it is SAVED as a new record through `record_grade` (flushed and audited, not committed).
+    grade off its scale is INVALID with GradeError's message, and nothing is added. When
+    `shown` (the cell's `grid.shown_token`; None: not checked) is no longer the current
+    record, someone saved a grade since the cell was shown: CONFLICT, with who and when as
+    the message, and nothing is added. Otherwise it is SAVED as a new record through
+    `record_grade` (flushed and audited, not committed).
     """
     text = grid.normalise_typed(typed)
     cell.value = (typed or "").strip()
@@ -88,6 +95,11 @@ def save_cell(actor: User, cell: GridCell, typed: str | None, choice: GridChoice
     cell.value = grade
     if grid.is_unchanged(cell.current, grade, choice):
         cell.state = UNCHANGED
+        return cell
+    if shown is not None and shown != grid.shown_token(cell.current):
+        changed_id = cell.current.id if cell.current else grid.shown_id(shown)
+        change = conflicts.last_change(GradeRecord.__tablename__, changed_id or 0)
+        cell.state, cell.message = CONFLICT, change.message
         return cell
     record = services.record_grade(
         actor,
@@ -201,26 +213,26 @@ class GradesImporter(Importer):
                 plan.new.append(record)
         return plan
 
-    def write(self, actor: User | None, school: School, plan: GradesPlan) -> GradesSummary:
-        """Add every new grade of `plan` through `record_grade` (audited, source "imported")."""
-        ids = sorted({r.student_id for r in plan.new})
-        students: dict[int, Student] = {}
-        for chunk in uploads.in_chunks(ids):
-            students.update(
-                {s.id: s for s in db.session.scalars(select(Student).where(Student.id.in_(chunk)))}
-            )
-        for record in plan.new:
-            services.record_grade(
-                actor,
-                students[record.student_id],
-                record.qualification,
-                record.kind,
-                record.grade,
-                record.tier,
-                record.recorded_on,
-                source=Source.IMPORTED,
-            )
-        return plan.summary()
+    def write(self, actor: User | None, school: School, plan: GradesPlan) -> Iterator[None]:
+        """Add the new grades of `plan` through `record_grade` (audited, source "imported"),
+        a chunk at a time: one query for the chunk's students, then yield."""
+        for chunk in uploads.in_chunks(plan.new, steps.CHUNK_ROWS):
+            ids = {r.student_id for r in chunk}
+            students = {
+                s.id: s for s in db.session.scalars(select(Student).where(Student.id.in_(ids)))
+            }
+            for record in chunk:
+                services.record_grade(
+                    actor,
+                    students[record.student_id],
+                    record.qualification,
+                    record.kind,
+                    record.grade,
+                    record.tier,
+                    record.recorded_on,
+                    source=Source.IMPORTED,
+                )
+            yield
 
 
 GRADES = GradesImporter()
