@@ -24,7 +24,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
     from app import auth, cli, errors, security, tasks
-    from app.extensions import csrf, db, htmx, limiter, login_manager, migrate
+    from app.extensions import csrf, db, htmx, login_manager, migrate
     from app.web import StoredId
 
     app.url_map.converters["int"] = StoredId  # before any route is added
@@ -35,7 +35,6 @@ def create_app(config: dict | None = None) -> Flask:
     )
     csrf.init_app(app)
     htmx.init_app(app)
-    limiter.init_app(app)
     login_manager.init_app(app)
     auth.init_login(login_manager)
     security.init_app(app)

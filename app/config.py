@@ -34,8 +34,6 @@ def from_environment(instance_path: str, environ: dict | None = None) -> dict:
         "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL"), instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
-        "RATELIMIT_STORAGE_URI": env.get("RATELIMIT_STORAGE_URI", "memory://"),
-        "RATELIMIT_HEADERS_ENABLED": False,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": app_env == "production",
@@ -46,6 +44,7 @@ def from_environment(instance_path: str, environ: dict | None = None) -> dict:
         "ROSTER_PAGE_SIZE": 50,
         # The task queue (app.tasks): Redis when REDIS_URL is set, else a SQLite file at
         # TASK_QUEUE_PATH, by default one derived from the database (task_queue_path).
+        # Attempt limits (app.throttle) live in the same Redis, else in the database.
         "REDIS_URL": env.get("REDIS_URL") or None,
         "TASK_QUEUE_PATH": env.get("TASK_QUEUE_PATH") or None,
     }

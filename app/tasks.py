@@ -274,3 +274,12 @@ def purge_expired_uploads() -> int:
     purged = uploads.purge_expired()
     db.session.commit()
     return purged
+
+
+@periodic_task(crontab(minute="*/10"))
+def purge_rate_limits() -> int:
+    """Every ten minutes, delete the attempt counters (app.throttle) past their window; with
+    Redis they expire by themselves."""
+    from app import throttle
+
+    return throttle.purge()

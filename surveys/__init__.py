@@ -12,10 +12,11 @@ def _student_scores(student) -> dict:
 def init_app(app: Flask) -> None:
     """Register this area's pages, commands, student-page section and demo data."""
     from app import areas
-    from surveys import demo
+    from surveys import demo, student_routes
     from surveys.cli import surveys_cli
     from surveys.routes import bp
 
+    assert student_routes.bp is bp  # the student pages are on the same blueprint
     app.register_blueprint(bp)
     app.cli.add_command(surveys_cli)
     areas.add_nav_item(app, areas.NavItem("surveys.index", "Surveys", areas.STUDENT_STAFF, 30))

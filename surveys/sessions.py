@@ -124,6 +124,51 @@ def close_session(actor: User | None, session: SurveySession, at: datetime | Non
     return True
 
 
+def new_class_code(actor: User | None, session: SurveySession) -> str | None:
+    """Give an open session a new class code (someone is guessing personal codes with the
+    old one): the old code stops working at once; students already in keep answering, since
+    their browser holds their response, not the code. Return the old code, or None if the
+    session is closed."""
+    if session.closed_at is not None:
+        return None
+    old = session.class_code
+    session.class_code = unused_class_code()
+    db.session.flush()
+    audit.record(
+        actor,
+        "survey_session.new_code",
+        session,
+        summary=f"Gave survey session {old} the new class code {session.class_code}",
+        before={"class_code": old},
+        after={"class_code": session.class_code},
+    )
+    return old
+
+
+def reopen_response(actor: User | None, session: SurveySession, student_id: int) -> bool:
+    """Let one student change and submit their answers again (they rejoin with their codes).
+    Return False if the session is closed or the student has not submitted."""
+    response = db.session.scalar(
+        select(SurveyResponse).where(
+            SurveyResponse.session_id == session.id, SurveyResponse.student_id == student_id
+        )
+    )
+    if session.closed_at is not None or response is None or response.submitted_at is None:
+        return False
+    submitted_at = response.submitted_at
+    response.submitted_at = None
+    db.session.flush()
+    audit.record(
+        actor,
+        "survey_response.reopen",
+        session,
+        summary=f"Reopened the answers of {response.student.full_name} in {session.class_code}",
+        before={"student_id": student_id, "submitted_at": submitted_at.isoformat()},
+        after={"student_id": student_id, "submitted_at": None},
+    )
+    return True
+
+
 def session_by_code(code: str) -> SurveySession | None:
     """Return the session with this class code (typed in any case, with spaces), or None."""
     normal = normalise_code(code)

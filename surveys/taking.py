@@ -2,7 +2,10 @@
 
 A student's answer saves are not staff writes and are not audited. Answers are upserts keyed
 by (response, item), so a retried request, a double click or two devices at once never make a
-second row.
+second row. Submitted answers are final: every write first claims the response with a guarded
+UPDATE (not submitted, session open), so an old copy of a cookie, a second device or a save
+racing the submit or the close cannot change them; only staff reopening a response
+(`surveys.sessions.reopen_response`) lets its student answer again.
 """
 
 from __future__ import annotations
@@ -22,6 +25,19 @@ from surveys.sessions import instrument_of
 
 REFUSED = "We could not find a survey for those codes. Check both codes with your teacher."
 CLOSED = "This survey has closed. Thank you: your teacher has your answers."
+# A save refused because the session closed meanwhile: say plainly that this one is not kept.
+CLOSED_NOT_SAVED = (
+    "This survey has closed, so your last answer was not saved. "
+    "Your teacher has the answers you gave before it closed."
+)
+CLOSED_NOT_SENT = (
+    "This survey has closed, so the answers on this page were not sent. "
+    "Your teacher has the answers that were saved before it closed."
+)
+SUBMITTED = (
+    "You have already sent your answers, so they cannot be changed now. "
+    "If something is wrong, tell your teacher."
+)
 # Joining a closed session: the same words whether the personal code was right or not, so a
 # closed session tells nobody which codes are real.
 CLOSED_AT_JOIN = "This survey has closed. If you still need to answer, ask your teacher."
@@ -38,6 +54,13 @@ class SurveyClosed(JoinRefused):
     """The session has closed."""
 
     def __init__(self, message: str = CLOSED) -> None:
+        super().__init__(message)
+
+
+class AlreadySubmitted(JoinRefused):
+    """The response was submitted: its answers are final unless staff reopen it."""
+
+    def __init__(self, message: str = SUBMITTED) -> None:
         super().__init__(message)
 
 
@@ -84,11 +107,14 @@ def join(class_code: str, personal_code: str) -> SurveyResponse:
         .values(session_id=session.id, student_id=student.id, joined_at=now)
         .on_conflict_do_nothing(index_elements=["session_id", "student_id"])
     )
-    return db.session.scalars(
+    response = db.session.scalars(
         select(SurveyResponse).where(
             SurveyResponse.session_id == session.id, SurveyResponse.student_id == student.id
         )
     ).one()
+    if response.submitted_at is not None:
+        raise AlreadySubmitted()
+    return response
 
 
 @dataclass
@@ -105,8 +131,9 @@ class Taking:
 def taking(response_id: object, session_id: object) -> Taking:
     """Load the response a student's cookie names and check it may still be answered.
 
-    Raises JoinRefused if it is gone, the student left the group or opted out, and
-    SurveyClosed once the session has closed. One query.
+    Raises JoinRefused if it is gone, the student left the group or opted out,
+    SurveyClosed once the session has closed and AlreadySubmitted once it was submitted (an
+    old copy of the cookie). One query.
     """
     if not isinstance(response_id, int) or not isinstance(session_id, int):
         raise JoinRefused()
@@ -128,6 +155,8 @@ def taking(response_id: object, session_id: object) -> Taking:
         raise JoinRefused()
     if not session.is_open:
         raise SurveyClosed()
+    if response.submitted_at is not None:
+        raise AlreadySubmitted()
     return Taking(response, session, student, instrument_of(instrument_row))
 
 
@@ -173,11 +202,48 @@ def _insert(model):
     return module.insert(model)
 
 
+def _claim(response_id: int, now, submitting: bool = False) -> None:
+    """Mark the response saved (and submitted, when `submitting`) only while it is still
+    open to answers: not submitted, its session not closed. The UPDATE locks the row, so a
+    submit or a close that commits first is seen. Raise AlreadySubmitted or SurveyClosed."""
+    session_open = exists().where(
+        SurveySession.id == SurveyResponse.session_id, SurveySession.closed_at.is_(None)
+    )
+    values = {"last_saved_at": now, **({"submitted_at": now} if submitting else {})}
+    claimed = db.session.execute(
+        update(SurveyResponse)
+        .where(
+            SurveyResponse.id == response_id,
+            SurveyResponse.submitted_at.is_(None),
+            session_open,
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        closed = db.session.scalar(
+            select(SurveySession.closed_at.is_not(None))
+            .join(SurveyResponse, SurveyResponse.session_id == SurveySession.id)
+            .where(SurveyResponse.id == response_id)
+        )
+        raise SurveyClosed(CLOSED_NOT_SAVED) if closed else AlreadySubmitted()
+
+
 def save_answers(response_id: int, answers: dict[str, int]) -> None:
-    """Upsert validated answers of one response: one row per item, the newest value wins."""
+    """Upsert validated answers of one response: one row per item, the newest value wins.
+
+    Raises AlreadySubmitted or SurveyClosed (and writes nothing) once the response is no
+    longer open to answers."""
     if not answers:
         return
     now = utcnow()
+    _claim(response_id, now)
+    _upsert(response_id, answers, now)
+
+
+def _upsert(response_id: int, answers: dict[str, int], now) -> None:
+    if not answers:
+        return
     stmt = _insert(SurveyAnswer).values(
         [
             {"response_id": response_id, "item_id": item_id, "value": value, "updated_at": now}
@@ -189,9 +255,6 @@ def save_answers(response_id: int, answers: dict[str, int]) -> None:
         set_={"value": stmt.excluded.value, "updated_at": stmt.excluded.updated_at},
     )
     db.session.execute(stmt)
-    db.session.execute(
-        update(SurveyResponse).where(SurveyResponse.id == response_id).values(last_saved_at=now)
-    )
 
 
 def answered_count(response_id: int) -> int:
@@ -204,13 +267,15 @@ def answered_count(response_id: int) -> int:
 
 
 def submit(response_id: int, answers: dict[str, int]) -> None:
-    """Save the answers of a whole-form post and mark the response submitted.
+    """Save the answers of a whole-form post and mark the response submitted, after which
+    they are final. Raises AlreadySubmitted or SurveyClosed (and writes nothing) if it is no
+    longer open to answers: a second submit changes nothing."""
+    now = utcnow()
+    _claim(response_id, now, submitting=True)
+    _upsert(response_id, answers, now)
 
-    Submitting again updates the answers and keeps the time of the first submission.
-    """
-    save_answers(response_id, answers)
-    db.session.execute(
-        update(SurveyResponse)
-        .where(SurveyResponse.id == response_id, SurveyResponse.submitted_at.is_(None))
-        .values(submitted_at=utcnow())
-    )
+
+def submitted_unchanged(response_id: int, answers: dict[str, int]) -> bool:
+    """True if every answer of `answers` is the one already stored (a double click, a retry)."""
+    stored = saved_answers(response_id)
+    return all(stored.get(item_id) == value for item_id, value in answers.items())

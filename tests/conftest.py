@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, event, make_url, text
 
-from app import create_app
+from app import create_app, throttle
 from app.config import database_url
-from app.extensions import db, limiter
+from app.extensions import db
 from tests import factories
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
@@ -112,8 +112,8 @@ def app(_schema, tmp_path_factory):
     # queue work: app.tasks.queue().drain()), so no task outlives the test that queued it.
     queue_path = tmp_path_factory.mktemp("queue") / "tasks.sqlite"
     app = make_app(_schema, TASK_QUEUE_PATH=str(queue_path))
-    limiter.reset()
     with app.app_context():
+        throttle.clear_all()  # attempt counts never carry over from another test
         yield app
         db.session.remove()
         empty_database()

@@ -76,8 +76,9 @@ def test_every_declared_task_is_registered_and_periodic_ones_are_scheduled(app):
         "purge_expired_uploads",
         "purge_expired_exports",
         "resume_stalled_exports",
+        "purge_rate_limits",
     }
-    assert due(3, 40) == {"purge_expired_exports", "resume_stalled_exports"}
+    assert due(3, 40) == {"purge_expired_exports", "resume_stalled_exports", "purge_rate_limits"}
     assert due(3, 11) == {"resume_stalled_exports"}
 
 

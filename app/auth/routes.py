@@ -2,23 +2,17 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
 
+from app import throttle
 from app.auth.forms import LoginForm
-from app.auth.services import authenticate, end_all_sessions
-from app.extensions import db, limiter
+from app.auth.services import authenticate, end_all_sessions, sign_in_limits, wait_message
+from app.extensions import db
+from app.permissions import permission_required
 from app.web import see_other
 
 bp = Blueprint("auth", __name__)
-
-
-def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()
-
-
-def _failed(_response) -> bool:
-    return bool(g.get("login_failed"))
 
 
 def _safe_next(target: str | None) -> str:
@@ -34,32 +28,32 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
-# A whole staff room may share one address, so the per-address limit is generous;
-# the per-account limit is what stops guessing one person's password.
-@limiter.limit("60 per 10 minutes", methods=["POST"], deduct_when=_failed)
-@limiter.limit("8 per 10 minutes", key_func=_account_key, methods=["POST"], deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm()
     error = None
     if form.validate_on_submit():
+        # Charged before the password is checked, so parallel tries cannot slip past the
+        # limit; a success gives its attempt back. Never a sleep: the worker is not held.
+        attempt = throttle.claim(*sign_in_limits(form.email.data, request.remote_addr))
+        if not attempt.allowed:
+            page = render_template("auth/login.html", form=form, error=wait_message(attempt.wait))
+            return page, 429, {"Retry-After": str(attempt.wait)}
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
             next_url = _safe_next(request.args.get("next"))
             session.clear()  # a new session on every sign-in
             login_user(user)
             db.session.commit()
+            throttle.refund(attempt)
             return see_other(next_url)
-        g.login_failed = True
         error = "That email and password do not match an active account."
-    elif request.method == "POST":
-        g.login_failed = True
     return render_template("auth/login.html", form=form, error=error)
 
 
 @bp.post("/logout")
-@login_required
+@permission_required("account.use")
 def logout():
     end_all_sessions(current_user._get_current_object())
     db.session.commit()

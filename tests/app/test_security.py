@@ -4,11 +4,13 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from flask import current_app
 
 from app import create_app
 from app.config import ConfigError
 from app.extensions import db
 from app.models import Role
+from app.permissions import allows, endpoint_action
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_group, make_school, make_student, make_user
 
@@ -25,6 +27,11 @@ def two_schools():
         "away_group": make_group(away, name="Away set", students=[away_student]),
         "away_teacher": make_user(Role.TEACHER, away, name="Awayteacher Person"),
     }
+
+
+def may_use(role: Role, method: str, url: str) -> bool:
+    endpoint, _ = current_app.url_map.bind("localhost").match(url, method=method)
+    return allows(role, endpoint_action(endpoint))
 
 
 def _routes(objs):
@@ -51,7 +58,8 @@ def test_another_schools_records_are_not_found(client, auth, two_schools, role):
     auth.login(user)
     for method, url, data in _routes(two_schools):
         response = client.open(url, method=method, data=data)
-        expected = {404} if role == Role.LEAD or not url.startswith("/users") else {403, 404}
+        # A route the role may not use at all is a 403 for every id, theirs or not.
+        expected = {404} if may_use(role, method, url) else {403}
         assert response.status_code in expected, (role, method, url, response.status_code)
         assert "Awaychild" not in response.get_data(as_text=True)
     db.session.expire_all()
@@ -195,19 +203,6 @@ def test_expired_login_tells_htmx_to_go_to_the_login_page(client):
     assert response.headers["HX-Redirect"].startswith("/login")
 
 
-def test_login_is_rate_limited_per_account_but_not_the_whole_room(client):
-    victim = make_user(Role.LEAD)
-    colleague = make_user(Role.TEACHER)
-    db.session.commit()
-    for _ in range(8):
-        wrong = {"email": victim.email, "password": "guess"}
-        assert client.post("/login", data=wrong).status_code == 200
-    right = {"email": victim.email, "password": PASSWORD}
-    assert client.post("/login", data=right).status_code == 429
-    other = client.post("/login", data={"email": colleague.email, "password": PASSWORD})
-    assert other.status_code == 303
-
-
 def test_next_parameter_cannot_send_users_elsewhere(client):
     user = make_user(Role.LEAD)
     db.session.commit()
@@ -215,21 +210,6 @@ def test_next_parameter_cannot_send_users_elsewhere(client):
         "/login?next=//evil.example/x", data={"email": user.email, "password": PASSWORD}
     )
     assert response.headers["Location"] == "/"
-
-
-def test_login_is_rate_limited_per_address_across_accounts(client):
-    for n in range(60):
-        response = client.post("/login", data={"email": f"guess{n}@example.org", "password": "x"})
-        assert response.status_code == 200
-    blocked = client.post("/login", data={"email": "guess99@example.org", "password": "x"})
-    assert blocked.status_code == 429
-    assert "Too many attempts" in blocked.get_data(as_text=True)
-    elsewhere = client.post(
-        "/login",
-        data={"email": "guess99@example.org", "password": "x"},
-        environ_base={"REMOTE_ADDR": "10.9.8.7"},
-    )
-    assert elsewhere.status_code == 200
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import datetime
 
 import pytest
@@ -10,10 +11,11 @@ from sqlalchemy import func, select
 from app.codes import ALPHABET
 from app.extensions import db
 from app.models import AuditEvent, Role
-from surveys import services
+from surveys import join_limits, services
 from surveys.instruments import Instrument, load_all
 from surveys.models import SurveyInstrument, SurveyResponse, SurveySession
-from tests.factories import make_group, make_school, make_student, make_user
+from tests.conftest import make_app
+from tests.factories import PASSWORD, make_group, make_school, make_student, make_user
 
 INSTRUMENTS = load_all()
 ENJOYMENT = INSTRUMENTS["enjoyment"]
@@ -399,3 +401,95 @@ def test_a_group_page_opens_the_survey_form_with_that_group_chosen(client, auth)
     form = client.get(f"/surveys/new?group={group.id}").get_data(as_text=True)
     assert f'<option selected value="{group.id}">9X1</option>' in form
     assert "<option selected" not in client.get("/surveys/new?group=999999").get_data(as_text=True)
+
+
+def test_many_failed_joins_offer_a_new_class_code(app, client, auth, school, lead):
+    survey, students = answered_session(school, lead, submitted=False)
+    old_code = survey.class_code
+    auth.login(lead)
+    html = client.get(f"/surveys/{survey.id}/live").get_data(as_text=True)
+    assert "Many failed joins" not in html and "New class code" not in html
+    # a student of the class already in, answering
+    answering = app.test_client()
+    codes = {"class_code": old_code, "personal_code": students["A"].survey_code}
+    assert answering.post("/join", data=codes).status_code == 303
+    guesser = app.test_client()
+    for n in range(join_limits.MANY_FAILED):
+        data = {"class_code": old_code, "personal_code": f"GUESS{n}"}
+        assert guesser.post("/join", data=data).status_code == 422
+    html = client.get(f"/surveys/{survey.id}/live").get_data(as_text=True)
+    assert "Many failed joins" in html and f"{join_limits.MANY_FAILED} wrong codes" in html
+    assert f'action="/surveys/{survey.id}/new-code"' in html and ">New class code</button>" in html
+    response = client.post(f"/surveys/{survey.id}/new-code")
+    assert response.status_code == 303
+    db.session.expire_all()
+    new_code = db.session.get(SurveySession, survey.id).class_code
+    assert new_code != old_code
+    page = client.get(f"/surveys/{survey.id}").get_data(as_text=True)
+    assert f'<p class="class-code">{new_code}</p>' in page and "Many failed joins" not in page
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "survey_session.new_code")
+    ).one()
+    assert event.actor_id == lead.id and event.before == {"class_code": old_code}
+    # the old code stops working; the student already in carries on; the new code works
+    codes_b = {"personal_code": students["B"].survey_code}
+    assert (
+        app.test_client().post("/join", data={"class_code": old_code, **codes_b}).status_code == 422
+    )
+    saved = answering.post("/join/answer", data={"item": "enj_boring", "enj_boring": "2"})
+    assert saved.status_code == 200 and "Saved" in saved.get_data(as_text=True)
+    assert (
+        app.test_client().post("/join", data={"class_code": new_code, **codes_b}).status_code == 303
+    )
+
+
+def test_a_new_class_code_needs_a_csrf_token(school, lead, _schema):
+    survey, _ = answered_session(school, lead, submitted=False)
+    db.session.commit()
+    csrf_on = make_app(_schema, WTF_CSRF_ENABLED=True)
+    browser = csrf_on.test_client()
+    token = re.search(
+        r'name="csrf_token" type="hidden" value="([^"]+)"',
+        browser.get("/login").get_data(as_text=True),
+    ).group(1)
+    signed_in = browser.post(
+        "/login", data={"email": lead.email, "password": PASSWORD, "csrf_token": token}
+    )
+    assert signed_in.status_code == 303
+    assert browser.post(f"/surveys/{survey.id}/new-code").status_code == 400
+    db.session.expire_all()
+    assert db.session.get(SurveySession, survey.id).class_code == survey.class_code
+
+
+def test_staff_reopen_one_students_answers(app, client, auth, school, lead):
+    survey, students = answered_session(school, lead)
+    auth.login(lead)
+    html = client.get(f"/surveys/{survey.id}/live").get_data(as_text=True)
+    student = students["B"]
+    assert f'action="/surveys/{survey.id}/students/{student.id}/reopen"' in html
+    assert f'aria-label="Reopen the answers of {student.full_name}"' in html
+    codes = {"class_code": survey.class_code, "personal_code": student.survey_code}
+    browser = app.test_client()
+    assert browser.post("/join", data=codes).status_code == 409  # submitted: final
+    assert client.post(f"/surveys/{survey.id}/students/{student.id}/reopen").status_code == 303
+    event = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "survey_response.reopen")
+    ).one()
+    assert event.actor_id == lead.id and student.full_name in event.summary
+    # the student changes an answer and submits again
+    assert browser.post("/join", data=codes).status_code == 303
+    saved = browser.post("/join/answer", data={"item": "enj_boring", "enj_boring": "4"})
+    assert saved.status_code == 200
+    answers = {k: str(v) for k, v in ANSWERS["B"].items()}
+    assert browser.post("/join/submit", data=dict(answers, enj_boring="4")).status_code == 303
+    db.session.expire_all()
+    response = db.session.scalars(
+        select(SurveyResponse).where(SurveyResponse.student_id == student.id)
+    ).one()
+    assert response.submitted_at is not None
+    assert services.saved_answers(response.id)["enj_boring"] == 4
+    # another school's staff cannot reopen (404), and a student not in the session is 404
+    other = make_school("Away School")
+    outsider = make_student(other)
+    db.session.commit()
+    assert client.post(f"/surveys/{survey.id}/students/{outsider.id}/reopen").status_code == 404

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Role
-from surveys import services
+from surveys import join_limits, services
 from surveys.instruments import load_all
 from surveys.models import SurveyAnswer, SurveyResponse
 from tests.conftest import make_app
@@ -216,7 +216,7 @@ def test_submitting_twice_or_retrying_changes_nothing(app, client, klass):
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
 
 
-def test_after_submitting_the_device_keeps_nothing_but_a_late_resubmit_is_kept(client, klass):
+def test_after_submitting_the_device_keeps_nothing_and_the_answers_are_final(client, klass):
     student = klass.students[0]
     join(client, klass, student)
     answers = {item.id: "3" for item in ENJOYMENT.items}
@@ -230,11 +230,77 @@ def test_after_submitting_the_device_keeps_nothing_but_a_late_resubmit_is_kept(c
     html = response.get_data(as_text=True)
     assert '<input type="hidden" name="answer-enj_best_part" value="1">' in html
     assert "answer-confirm" not in html and "answer-class_code" not in html
-    assert "6 answers will be saved when you continue" in html
     assert f'value="{klass.survey.class_code}"' in html
+    # ...but the codes do not reopen a submitted response: the answers stay as sent
     carried = {f"answer-{k}": v for k, v in changed.items() if k != "class_code"}
-    assert join(client, klass, student, **carried).status_code == 303
-    assert stored()["enj_best_part"] == 1
+    again = join(client, klass, student, **carried)
+    assert again.status_code == 409
+    assert "You have already sent your answers" in again.get_data(as_text=True)
+    assert stored()["enj_best_part"] == 3
+    assert client.get("/join/survey").headers["Location"] == "/join"
+
+
+def test_an_old_copy_of_the_cookie_cannot_change_submitted_answers(app, client, klass):
+    join(client, klass, klass.students[0])
+    old_cookie = client.get_cookie("tracker_session").value
+    answers = {item.id: "3" for item in ENJOYMENT.items}
+    assert client.post("/join/submit", data=answers).status_code == 303
+    replay = app.test_client()
+    replay.set_cookie("tracker_session", old_cookie)
+    saved = replay.post("/join/answer", data={"item": "enj_boring", "enj_boring": "1"}, headers=HX)
+    assert saved.status_code == 409
+    fragment = saved.get_data(as_text=True)
+    assert "Saved" not in fragment and "Not saved" in fragment
+    assert "You have already sent your answers" in fragment
+    changed = dict(answers, enj_boring="1", confirm="1")
+    resubmit = replay.post("/join/submit", data=changed)
+    assert resubmit.status_code == 409
+    assert "You have already sent your answers" in resubmit.get_data(as_text=True)
+    assert replay.get("/join/survey").headers["Location"] == "/join"
+    assert stored() == {item.id: 3 for item in ENJOYMENT.items}
+
+
+def test_saving_after_the_session_closed_never_says_saved(client, klass):
+    join(client, klass, klass.students[0])
+    client.post("/join/answer", data={"item": "enj_boring", "enj_boring": "2"}, headers=HX)
+    services.close_session(klass.teacher, klass.survey)
+    db.session.commit()
+    # the page was left open: the next answer chosen is refused, and the page says so
+    response = client.post(
+        "/join/answer", data={"item": "enj_for_fun", "enj_for_fun": "4"}, headers=HX
+    )
+    assert response.status_code == 409
+    fragment = response.get_data(as_text=True)
+    assert "Saved" not in fragment
+    assert '<span id="state-enj_for_fun" class="save-state not-saved">Not saved</span>' in fragment
+    assert "This survey has closed, so your last answer was not saved." in fragment
+    assert '<p id="progress-text" hx-swap-oob="true">Not saved. </p>' in fragment
+    assert stored() == {"enj_boring": 2}
+    submit = client.post("/join/submit", data={"enj_boring": "4", "confirm": "1"})
+    assert submit.status_code == 409
+    assert "the answers on this page were not sent" in submit.get_data(as_text=True)
+    assert stored() == {"enj_boring": 2}
+
+
+def test_a_save_racing_the_close_is_refused_not_reported_saved(client, klass, monkeypatch):
+    join(client, klass, klass.students[0])
+    real_taking = services.taking
+
+    def taking_then_closed(*args):
+        # the teacher closes the session just after this save checked the cookie
+        checked = real_taking(*args)
+        services.close_session(klass.teacher, db.session.merge(klass.survey))
+        db.session.commit()
+        return checked
+
+    monkeypatch.setattr(services, "taking", taking_then_closed)
+    response = client.post(
+        "/join/answer", data={"item": "enj_boring", "enj_boring": "2"}, headers=HX
+    )
+    assert response.status_code == 409
+    fragment = response.get_data(as_text=True)
+    assert "Saved" not in fragment and "0 of 6 answered" in fragment
+    assert stored() == {}
 
 
 def test_unanswered_questions_are_listed_before_submitting(client, klass):
@@ -307,29 +373,50 @@ def test_a_student_never_gets_a_staff_session(client, klass):
     assert client.get(f"/surveys/{klass.survey.id}").status_code == 302
 
 
-def test_guessing_is_limited_per_class_code_but_a_class_can_join(app, client, klass):
+SCHOOL = {"REMOTE_ADDR": "192.0.2.10"}  # a whole school behind one NAT address
+GUESSER = {"REMOTE_ADDR": "198.51.100.7"}
+
+
+def test_guessing_never_keeps_the_real_students_out(app, klass):
     room = [make_student(klass.school) for _ in range(30)]
     klass.group.students.extend(room)
     db.session.commit()
-    for student in room:
-        assert join(app.test_client(), klass, student).status_code == 303
-    for n in range(100):
-        response = client.post(
-            "/join", data={"class_code": klass.survey.class_code, "personal_code": f"GUESS{n}"}
+    guesser = app.test_client()
+    code = klass.survey.class_code
+    for n in range(join_limits.ADDRESS_FREE):
+        response = guesser.post(
+            "/join",
+            data={"class_code": code, "personal_code": f"GUESS{n}"},
+            environ_base=GUESSER,
         )
         assert response.status_code == 422
-    # the class code is now locked for a while, even for a right pair
-    assert join(client, klass, klass.students[0]).status_code == 429
-    # another class behind the same address is not affected
-    other = open_class(klass.school, name="9X2")
-    assert join(client, other, other.students[0]).status_code == 303
+    # the guesser's address must now wait; the class, behind the school's address, never does
+    stopped = guesser.post(
+        "/join", data={"class_code": code, "personal_code": "GUESSX"}, environ_base=GUESSER
+    )
+    assert stopped.status_code == 429 and "Wait 10 minutes" in stopped.get_data(as_text=True)
+    for student in room:
+        browser = app.test_client()
+        last = "R" if student.survey_code.endswith("Q") else "Q"
+        mistyped = student.survey_code[:-1] + last  # each one's own typo first
+        typo = browser.post(
+            "/join", data={"class_code": code, "personal_code": mistyped}, environ_base=SCHOOL
+        )
+        assert typo.status_code == 422
+        codes = {"class_code": code, "personal_code": student.survey_code}
+        assert browser.post("/join", data=codes, environ_base=SCHOOL).status_code == 303
 
 
-def test_guessing_is_limited_per_address(client, klass):
-    for n in range(200):
-        response = client.post("/join", data={"class_code": f"WRONG{n}", "personal_code": "X"})
+def test_one_personal_code_tried_with_many_class_codes_is_limited(client, klass):
+    student = klass.students[0]
+    for n in range(join_limits.PERSONAL_CODE_FREE):
+        response = client.post(
+            "/join", data={"class_code": f"WRONG{n}", "personal_code": student.survey_code}
+        )
         assert response.status_code == 422
-    assert join(client, klass, klass.students[0]).status_code == 429
+    assert join(client, klass, student).status_code == 429
+    # another student at the same address is not affected
+    assert join(client.application.test_client(), klass, klass.students[1]).status_code == 303
 
 
 @pytest.fixture
