@@ -22,7 +22,7 @@ from sqlalchemy import (
     or_,
 )
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from app import academic
 from app.extensions import db
@@ -119,7 +119,19 @@ class User(UserMixin, db.Model):
         return f"<User {self.email} {self.role}>"
 
 
-class Student(db.Model):
+class Versioned:
+    """A record staff edit in forms: `version` counts its writes (1 when added). SQLAlchemy
+    raises it on every UPDATE and puts the old value in the UPDATE's WHERE, so a write over
+    a newer change fails instead of landing (see app/conflicts.py for the form side)."""
+
+    version: Mapped[int] = mapped_column(Integer, server_default="1")
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
+class Student(Versioned, db.Model):
     __tablename__ = "students"
     __table_args__ = (
         Index("ix_students_school_name", "school_id", "last_name", "first_name"),
@@ -277,7 +289,9 @@ class AuditEvent(db.Model):
 
 
 class Upload(db.Model):
-    """A file uploaded for import, kept between its preview and the confirmation."""
+    """A file uploaded for import, kept between its preview and the confirmation, with the
+    table read from it (`app.imports.table.pack_table`; None for an upload stored before
+    tables were kept) so that the file is read once."""
 
     __tablename__ = "uploads"
 
@@ -290,3 +304,4 @@ class Upload(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     applied_at: Mapped[datetime | None] = mapped_column(DateTime)
     note: Mapped[str | None] = mapped_column(Text)
+    parsed_table: Mapped[bytes | None] = mapped_column(LargeBinary)

@@ -8,6 +8,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    HiddenField,
     IntegerField,
     SelectChoice,
     SelectField,
@@ -50,12 +51,15 @@ class RecordForm(FlaskForm):
 
     names: tuple[str, ...] = ()
     text_names: tuple[str, ...] = ()
+    # The version of the record an edit form showed, so a save over a newer change is refused.
+    version = HiddenField()
 
     def fill(self, record: Any) -> None:
         """Set the fields from a stored record (for the edit form)."""
         for name in self.names:
             value = getattr(record, name)
             getattr(self, name).data = "" if value is None else value
+        self.version.data = record.version
 
     def values(self) -> dict[str, Any]:
         """Return the validated values as record attributes (blank text as None)."""
@@ -176,6 +180,7 @@ class InterventionForm(FlaskForm):
     provider = StringField("Provider", validators=[Optional(), Length(max=200)])
     mentor = StringField("Mentor (peer mentoring)", validators=[Optional(), Length(max=200)])
     group_id = SelectField("Group invited", choices=[], validate_choice=False)
+    version = HiddenField()  # of the intervention the form showed, as in RecordForm
 
     def validate_subtype(self, field) -> None:
         if self.type.data == InterventionType.ENRICHMENT and not field.data:
@@ -198,6 +203,7 @@ class InterventionForm(FlaskForm):
             getattr(self, name).data = getattr(intervention, name)
         self.subtype.data = intervention.subtype or ""
         self.group_id.data = str(intervention.group_id or "")
+        self.version.data = intervention.version
 
     def values(self) -> dict[str, Any]:
         return {

@@ -255,6 +255,7 @@ class GradeEntry:
     tier: str | None
     recorded_on: date
     id: int
+    version: int = 1  # raised by each correction in place (see app.models.Versioned)
 
     @classmethod
     def of(cls, record) -> GradeEntry:
@@ -266,6 +267,7 @@ class GradeEntry:
             record.tier,
             record.recorded_on,
             record.id,
+            record.version,
         )
 
 

@@ -11,12 +11,13 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
-from app.models import Group, School, Student, User, utcnow
+from app.models import Group, School, Student, User, Versioned, utcnow
 from tracking.vocabulary import EnrichmentKind, InterventionType, Source, label
 
 
-class _StudentRecord:
-    """Columns every student record has: whose, entered by whom, how, when."""
+class _StudentRecord(Versioned):
+    """Columns every student record has: whose, entered by whom, how, when, and its version
+    (so a correction made over a newer one is refused)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     student_id: Mapped[int] = mapped_column(
@@ -108,7 +109,7 @@ class CompetitionResult(_StudentRecord, db.Model):
     entered_by: Mapped[User | None] = relationship()
 
 
-class StudentNote(db.Model):
+class StudentNote(Versioned, db.Model):
     """A note by staff about a student (free text, escaped everywhere it is shown)."""
 
     __tablename__ = "student_notes"
@@ -125,7 +126,7 @@ class StudentNote(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class Intervention(db.Model):
+class Intervention(Versioned, db.Model):
     """A session of support or enrichment offered to a group of a school."""
 
     __tablename__ = "interventions"

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app import audit
+from app import audit, conflicts
 from app.extensions import db
 from app.models import Student, User, utcnow
 from tracking import grades
@@ -148,15 +148,16 @@ def record_grade(
     return _add(actor, student, GradeRecord, data)
 
 
-def update_grade(actor: User | None, record: GradeRecord, data: dict[str, Any]) -> bool:
+def update_grade(
+    actor: User | None, record: GradeRecord, data: dict[str, Any], version: int | None = None
+) -> bool:
     """Correct a grade record in place with `data` (validated as in `record_grade`).
 
-    Raises GradeError and changes nothing if the result is off its scale. Returns True if
-    anything changed (audited with before and after).
-    """
+    Raises GradeError if the result is off its scale, EditConflict as `update_record` does
+    (changing nothing), and returns True if anything changed (audited, before and after)."""
     merged = {name: getattr(record, name) for name in FIELDS[GradeRecord]}
     merged.update(data)
-    return _update(actor, record, _checked_grade(merged))
+    return _update(actor, record, _checked_grade(merged), version)
 
 
 def add_record(actor: User | None, student: Student, model: type, data: dict[str, Any]) -> Any:
@@ -173,11 +174,16 @@ def add_record(actor: User | None, student: Student, model: type, data: dict[str
     return _add(actor, student, model, data)
 
 
-def update_record(actor: User | None, record: Any, data: dict[str, Any]) -> bool:
-    """Correct a record in place with validated `data`; audit before/after. True if changed."""
+def update_record(
+    actor: User | None, record: Any, data: dict[str, Any], version: int | None = None
+) -> bool:
+    """Correct a record in place with validated `data`; audit before/after. True if changed.
+
+    `version` is the one the form showed (None: not checked): raises EditConflict, changing
+    nothing, when the record has changed since (see app.conflicts)."""
     if isinstance(record, GradeRecord):
-        return update_grade(actor, record, data)
-    return _update(actor, record, data)
+        return update_grade(actor, record, data, version)
+    return _update(actor, record, data, version)
 
 
 def delete_record(actor: User | None, record: Any) -> None:
@@ -212,18 +218,21 @@ def _add(actor: User | None, student: Student, model: type, data: dict, author: 
     )
 
 
-def _update(actor: User | None, record: Any, data: dict[str, Any]) -> bool:
+def _update(actor: User | None, record: Any, data: dict[str, Any], version: int | None) -> bool:
     model = type(record)
+    data = {k: v for k, v in data.items() if k in FIELDS[model] and k != "source"}
+    conflicts.check(record, version, data)
     student = db.session.get(Student, record.student_id)
-    return audit.edited(
-        actor,
-        f"{model.__tablename__}.update",
-        record,
-        FIELDS[model],
-        {name: value for name, value in data.items() if name != "source"},
-        school_id=student.school_id,
-        summary=f"Corrected a {_ENTITY_NAMES[model]} of {student.full_name}",
-    )
+    with conflicts.stale_guard(record):
+        return audit.edited(
+            actor,
+            f"{model.__tablename__}.update",
+            record,
+            FIELDS[model],
+            data,
+            school_id=student.school_id,
+            summary=f"Corrected a {_ENTITY_NAMES[model]} of {student.full_name}",
+        )
 
 
 def _check_intervention(data: dict[str, Any]) -> dict[str, Any]:
@@ -261,20 +270,23 @@ def create_intervention(actor: User | None, school_id: int, data: dict[str, Any]
     )
 
 
-def update_intervention(actor: User | None, intervention: Intervention, data: dict) -> bool:
+def update_intervention(
+    actor: User | None, intervention: Intervention, data: dict, version: int | None = None
+) -> bool:
     """Edit an intervention with validated data (every key of INTERVENTION_FIELDS, as the
     form gives them); audit what changed. Return True if anything did. Raises RecordError
-    as `create_intervention` does, changing nothing."""
+    (as `create_intervention`) and EditConflict (as `update_record`), changing nothing."""
     data = _check_intervention(data)
-    return audit.edited(
-        actor,
-        "intervention.update",
-        intervention,
-        INTERVENTION_FIELDS,
-        data,
-        summary=f"Edited intervention {intervention.title}",
-    )
-    return True
+    conflicts.check(intervention, version, data)
+    with conflicts.stale_guard(intervention):
+        return audit.edited(
+            actor,
+            "intervention.update",
+            intervention,
+            INTERVENTION_FIELDS,
+            data,
+            summary=f"Edited intervention {intervention.title}",
+        )
 
 
 def delete_intervention(actor: User | None, intervention: Intervention) -> int:

@@ -1,7 +1,14 @@
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, IntegerField, SelectChoice, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    IntegerField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app import academic
@@ -48,6 +55,8 @@ class StudentForm(FlaskForm):
     is_target = BooleanField("Target student")
     survey_opt_out = BooleanField("Opted out of surveys")
     left_on = UKDateField("Date left the school", validators=[Optional()])
+    # The version of the student the form showed, so a save over a newer change is refused.
+    version = HiddenField()
 
     def fill_from(self, student, today: date) -> None:
         """Set the fields from `student` (for a GET of the edit page)."""
@@ -68,6 +77,7 @@ class StudentForm(FlaskForm):
             getattr(self, name).data = getattr(student, name)
         self.year_group.data = str(min(max(student.year_group(today), 7), 13))
         self.sen.data = {True: "yes", False: "no", None: ""}[student.sen]
+        self.version.data = student.version
 
     def student_data(self, today: date) -> dict:
         """Return the validated values as Student attributes."""

@@ -7,10 +7,11 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app import areas
-from app.access import get_or_404, own_school, school_staff_required, scoped
+from app import areas, conflicts
+from app.access import get_or_404, own_school, scoped, upn_taken_message
 from app.extensions import db
 from app.models import Role, School, Student
+from app.permissions import permission_required
 from app.students import services
 from app.students.forms import StudentForm
 from app.students.queries import RosterFilters, apply_filters
@@ -20,7 +21,7 @@ bp = Blueprint("students", __name__, url_prefix="/students")
 
 
 @bp.get("/")
-@school_staff_required
+@permission_required("students.view")
 def index():
     today = date.today()
     filters = RosterFilters.from_args(request.args)
@@ -46,13 +47,13 @@ def index():
 def _unique_upn_error(form: StudentForm, student: Student | None) -> bool:
     clash = db.session.scalar(select(Student.id).where(Student.upn == form.upn.data))
     if clash is not None and (student is None or clash != student.id):
-        form.upn.errors.append("Another student already has this UPN")
+        form.upn.errors.append(upn_taken_message(current_user, clash))
         return True
     return False
 
 
 @bp.route("/new", methods=["GET", "POST"])
-@school_staff_required
+@permission_required("students.edit")
 def new():
     own_school(current_user)
     today = date.today()
@@ -68,7 +69,7 @@ def new():
 
 
 @bp.get("/<int:student_id>")
-@school_staff_required
+@permission_required("students.view")
 def show(student_id: int):
     student = get_or_404(current_user, Student, student_id)
     return render(
@@ -80,7 +81,7 @@ def show(student_id: int):
 
 
 @bp.route("/<int:student_id>/edit", methods=["GET", "POST"])
-@school_staff_required
+@permission_required("students.edit")
 def edit(student_id: int):
     student = get_or_404(current_user, Student, student_id)
     today = date.today()
@@ -92,7 +93,17 @@ def edit(student_id: int):
         if int(form.year_group.data) == student.year_group(today):
             # Keep the stored entry year of a leaver whose year group shows clamped to 13.
             data.pop("entry_year")
-        if services.update_student(current_user, student, data):
+        try:
+            changed = services.update_student(
+                current_user, student, data, conflicts.shown_version(form.version.data)
+            )
+        except conflicts.EditConflict:
+            db.session.rollback()  # nothing written; `student` reloads as stored now
+            stored = StudentForm(formdata=None)
+            stored.fill_from(student, today)
+            notice = conflicts.notice(student, form, stored)
+            return render("students/edit.html", form=form, student=student, notice=notice), 409
+        if changed:
             db.session.commit()
             flash(f"Saved changes to {student.full_name}.", "success")
         else:
@@ -102,7 +113,7 @@ def edit(student_id: int):
 
 
 @bp.post("/<int:student_id>/target")
-@school_staff_required
+@permission_required("students.mark_target")
 def target(student_id: int):
     student = get_or_404(current_user, Student, student_id)
     wanted = request.form.get("is_target")

@@ -4,7 +4,8 @@ no Flask.
 A grid is one group of students against one qualification and kind of grade, with the tier
 (GCSE Maths) and the date (and optional term) every grade typed into it is for. `parse_choice`
 checks the choice as it comes from a form or a query string; `is_unchanged` tells whether a
-typed grade would only repeat the student's current record, so saving it twice adds nothing.
+typed grade would only repeat the student's current record, so saving it twice adds nothing;
+`shown_token` is what a cell says it showed, so a save over a newer grade is refused.
 """
 
 from __future__ import annotations
@@ -97,6 +98,19 @@ def parse_choice(values: Mapping[str, str], today: date) -> tuple[GridChoice | N
 def normalise_typed(text: str | None) -> str:
     """Return a typed cell as it is compared and saved: no spaces, upper case ("a*" -> "A*")."""
     return "".join((text or "").split()).upper()
+
+
+def shown_token(entry: GradeEntry | None) -> str:
+    """What a cell says it showed, sent back with the typed grade: the current record's id
+    and version ("12.1"), or "" when there was none. A save is refused when the student's
+    current record is no longer this one (someone saved or corrected a grade since)."""
+    return f"{entry.id}.{entry.version}" if entry is not None else ""
+
+
+def shown_id(token: str | None) -> int | None:
+    """The record id of a `shown_token`, or None when it names none."""
+    head = (token or "").split(".")[0]
+    return int(head) if head.isascii() and head.isdigit() and len(head) < 10 else None
 
 
 def is_unchanged(current: GradeEntry | None, grade: str, choice: GridChoice) -> bool:

@@ -9,15 +9,17 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from app.access import get_or_404, roles_required, scoped
+from app.access import get_or_404, scoped
 from app.extensions import db
 from app.imports.views import ImportPages, mount
-from app.models import Group, Role, Student
+from app.models import Group, Student
+from app.permissions import permission_required
 from app.web import number_arg, render, see_other
 from tracking import grades
 from tracking.results import grid
 from tracking.results.grid import GridChoice
 from tracking.results.services import (
+    CONFLICT,
     GRADES,
     INVALID,
     SAVED,
@@ -35,7 +37,7 @@ bp = Blueprint(
     static_folder="static",
     static_url_path="/static",
 )
-grid_staff_required = roles_required(Role.ADMIN, Role.LEAD, Role.TEACHER)
+grid_staff_required = permission_required("grades.enter")
 
 
 @bp.context_processor
@@ -44,6 +46,7 @@ def _labels() -> dict:
         "qualification_label": lambda key: grades.Qualification(key).label,
         "kind_label": lambda key: grades.GradeKind(key).label,
         "qualification_labels": [q.label for q in grades.Qualification],
+        "shown_token": grid.shown_token,
     }
 
 
@@ -126,7 +129,8 @@ def save_grid_cell():
     choice = _choice_or_400(request.form)
     current = current_grades([student.id], choice.qualification, choice.kind).get(student.id)
     cell = GridCell(student, current, current.grade if current else "")
-    save_cell(current_user, cell, request.form.get(f"grade-{student.id}"), choice)
+    typed, shown = request.form.get(f"grade-{student.id}"), request.form.get(f"seen-{student.id}")
+    save_cell(current_user, cell, typed, choice, shown)
     db.session.commit()
     return render("results/grid.html", "cell", cell=cell, choice=choice)
 
@@ -148,9 +152,9 @@ def save_grid():
         was = request.form.get(f"was-{cell.student.id}", cell.value)
         if typed is None or grid.normalise_typed(typed) == grid.normalise_typed(was):
             continue  # untouched since the page was shown
-        save_cell(current_user, cell, typed, choice)
+        save_cell(current_user, cell, typed, choice, request.form.get(f"seen-{cell.student.id}"))
         saved += cell.state == SAVED
-        problems += cell.state == INVALID
+        problems += cell.state in (INVALID, CONFLICT)
     db.session.commit()
     count = f"{saved} grade{'' if saved == 1 else 's'} saved"
     if problems:
@@ -192,7 +196,7 @@ mount(
     bp,
     GRADES,
     PAGES,
-    roles=(Role.LEAD, Role.TEACHER),
+    action="grades.enter",
     upload_rules=("/import",),
     preview_rule="/import/<int:upload_id>",
     endpoint_prefix="import_",

@@ -11,9 +11,11 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from app.access import get_or_404, own_school, school_staff_required, scoped
+from app import conflicts
+from app.access import get_or_404, own_school, scoped
 from app.extensions import db
 from app.models import Group, GroupMember, Student
+from app.permissions import permission_required
 from app.web import number_arg, paginate, render, render_fragments, see_other, wants_fragment
 from tracking import services
 from tracking.forms import InterventionForm
@@ -25,7 +27,7 @@ REGISTER = "tracking/register.html"
 
 
 @bp.get("/interventions")
-@school_staff_required
+@permission_required("interventions.view")
 def interventions():
     stmt = (
         scoped(current_user, Intervention)
@@ -47,8 +49,8 @@ def interventions():
     return render("tracking/interventions.html", page=page, present=present)
 
 
-def _intervention_form(intervention: Intervention | None = None) -> InterventionForm:
-    form = InterventionForm()
+def _intervention_form(intervention: Intervention | None = None, **kwargs) -> InterventionForm:
+    form = InterventionForm(**kwargs)
     school_id = intervention.school_id if intervention else current_user.school_id
     form.set_groups(
         db.session.scalars(
@@ -59,7 +61,7 @@ def _intervention_form(intervention: Intervention | None = None) -> Intervention
 
 
 @bp.route("/interventions/new", methods=["GET", "POST"])
-@school_staff_required
+@permission_required("interventions.manage")
 def new_intervention():
     own_school(current_user)
     form = _intervention_form()
@@ -82,7 +84,7 @@ def new_intervention():
 
 
 @bp.get("/interventions/<int:intervention_id>")
-@school_staff_required
+@permission_required("interventions.view")
 def intervention(intervention_id: int):
     intervention = get_or_404(current_user, Intervention, intervention_id)
     form = _intervention_form(intervention)
@@ -96,16 +98,23 @@ def intervention(intervention_id: int):
 
 
 @bp.post("/interventions/<int:intervention_id>")
-@school_staff_required
+@permission_required("interventions.manage")
 def edit_intervention(intervention_id: int):
     intervention = get_or_404(current_user, Intervention, intervention_id)
     form = _intervention_form(intervention)
+    notice = None
     if form.validate_on_submit():
+        shown = conflicts.shown_version(form.version.data)
         try:
-            changed = services.update_intervention(current_user, intervention, form.values())
+            changed = services.update_intervention(current_user, intervention, form.values(), shown)
         except services.RecordError as error:
             db.session.rollback()
             form.title.errors = [*form.title.errors, str(error)]
+        except conflicts.EditConflict:
+            db.session.rollback()  # nothing written; `intervention` reloads as stored now
+            stored = _intervention_form(intervention, formdata=None)
+            stored.fill(intervention)
+            notice = conflicts.notice(intervention, form, stored)
         else:
             db.session.commit()
             flash("Saved the intervention." if changed else "Nothing was changed.", "success")
@@ -115,7 +124,8 @@ def edit_intervention(intervention_id: int):
         form=form,
         intervention=intervention,
         counts=_counts(intervention),
-    ), 422
+        notice=notice,
+    ), 409 if notice else 422
 
 
 def _counts(intervention: Intervention) -> dict[str, int]:
@@ -153,7 +163,7 @@ def _register_rows(intervention: Intervention) -> list[tuple[Student, str | None
 
 
 @bp.post("/interventions/<int:intervention_id>/delete")
-@school_staff_required
+@permission_required("interventions.manage")
 def delete_intervention(intervention_id: int):
     intervention = get_or_404(current_user, Intervention, intervention_id)
     title = intervention.title
@@ -164,7 +174,7 @@ def delete_intervention(intervention_id: int):
 
 
 @bp.get("/interventions/<int:intervention_id>/register")
-@school_staff_required
+@permission_required("registers.take")
 def register(intervention_id: int):
     intervention = get_or_404(current_user, Intervention, intervention_id)
     return render(
@@ -177,7 +187,7 @@ def register(intervention_id: int):
 
 
 @bp.post("/interventions/<int:intervention_id>/register")
-@school_staff_required
+@permission_required("registers.take")
 def mark(intervention_id: int):
     intervention = get_or_404(current_user, Intervention, intervention_id)
     student_id = number_arg(request.form.get("student_id"))

@@ -11,9 +11,11 @@ from flask import abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.access import get_or_404, school_staff_required
+from app import conflicts
+from app.access import get_or_404
 from app.extensions import db
 from app.models import Student
+from app.permissions import permission_required
 from app.web import render, render_fragments, see_other, wants_fragment
 from tracking import queries, services
 from tracking.forms import record_form, today_default
@@ -72,7 +74,7 @@ def _entry_block(student: Student, kind: str, record, **context) -> str:
 
 
 @bp.get("/students/<int:student_id>/timeline")
-@school_staff_required
+@permission_required("students.view")
 def timeline(student_id: int):
     student = get_or_404(current_user, Student, student_id)
     return render(TIMELINE, **_timeline_context(student))
@@ -80,13 +82,15 @@ def timeline(student_id: int):
 
 def _save(kind: str, student: Student, form, record=None):
     """Validate `form` and write it (add, or correct `record`). Return the record written, or
-    None with the errors on the form (a grade off its scale included)."""
+    None with the errors on the form (a grade off its scale included). Raises EditConflict
+    when `record` changed since the form showed it."""
     if not form.validate_on_submit():
         return None
     values = form.values()
     try:
         if record is not None:
-            services.update_record(current_user, record, values)
+            shown = conflicts.shown_version(form.version.data)
+            services.update_record(current_user, record, values, shown)
             return record
         if kind == "grade":
             return services.record_grade(current_user, student, **values)
@@ -100,7 +104,7 @@ def _save(kind: str, student: Student, form, record=None):
 
 
 @bp.post("/students/<int:student_id>/timeline/<kind>")
-@school_staff_required
+@permission_required("grades.enter")
 def add(student_id: int, kind: str):
     student = get_or_404(current_user, Student, student_id)
     form = record_form(_kind_or_404(kind))
@@ -132,7 +136,7 @@ def add(student_id: int, kind: str):
 
 
 @bp.get("/students/<int:student_id>/timeline/<kind>/<int:record_id>")
-@school_staff_required
+@permission_required("students.view")
 def entry(student_id: int, kind: str, record_id: int):
     student = get_or_404(current_user, Student, student_id)
     record = _record_or_404(student, kind, record_id)
@@ -144,23 +148,33 @@ def entry(student_id: int, kind: str, record_id: int):
 @bp.route(
     "/students/<int:student_id>/timeline/<kind>/<int:record_id>/edit", methods=["GET", "POST"]
 )
-@school_staff_required
+@permission_required("grades.enter")
 def edit(student_id: int, kind: str, record_id: int):
     student = get_or_404(current_user, Student, student_id)
     record = _record_or_404(student, kind, record_id)
     form = record_form(kind, record.id)
+    notice = None
     if request.method == "GET":
         form.fill(record)
-    elif _save(kind, student, form, record) is not None:
-        db.session.commit()
-        if wants_fragment():
-            return _entry_block(student, kind, record)
-        flash(f"Saved the {KIND_TITLES[kind]}.", "success")
-        return see_other(url_for("tracking.timeline", student_id=student.id) + "#timeline")
     else:
+        try:
+            saved = _save(kind, student, form, record) is not None
+        except conflicts.EditConflict:
+            saved = False
+            db.session.rollback()  # nothing written; `record` reloads as stored now
+            stored = record_form(kind, record.id, formdata=None)
+            stored.fill(record)
+            notice = conflicts.notice(record, form, stored)
+        if saved:
+            db.session.commit()
+            if wants_fragment():
+                return _entry_block(student, kind, record)
+            flash(f"Saved the {KIND_TITLES[kind]}.", "success")
+            return see_other(url_for("tracking.timeline", student_id=student.id) + "#timeline")
         db.session.rollback()
-    # htmx gets the form alone (200, so it swaps in errors too); the page says 422 on errors.
-    status = 422 if request.method == "POST" and not wants_fragment() else 200
+    # htmx gets the form alone (200, so it swaps in errors too); the page says 422 on errors,
+    # 409 when someone else changed the record since the form was opened.
+    status = 200 if request.method == "GET" or wants_fragment() else 409 if notice else 422
     return render(
         EDIT,
         "edit_form",
@@ -168,12 +182,13 @@ def edit(student_id: int, kind: str, record_id: int):
         kind=kind,
         record=record,
         form=form,
+        notice=notice,
         entry=queries.entry_for(kind, record),
     ), status
 
 
 @bp.post("/students/<int:student_id>/timeline/<kind>/<int:record_id>/delete")
-@school_staff_required
+@permission_required("grades.enter")
 def delete(student_id: int, kind: str, record_id: int):
     student = get_or_404(current_user, Student, student_id)
     record = _record_or_404(student, kind, record_id)

@@ -63,7 +63,9 @@
       input.focus();
       input.setSelectionRange(was.start, was.end);
     }
-    if (edited) { changed(input); }
+    // A cell refused because someone else saved a grade meanwhile waits for the person to
+    // read both grades and choose: what they typed since is kept, not sent.
+    if (edited && !input.closest(".has-conflict")) { changed(input); }
   });
 
   document.addEventListener("keydown", function (event) {
