@@ -1,15 +1,12 @@
-"""Who may see what. Every route that loads a record by id goes through these queries,
-so a record of another school is a 404, never a leak."""
-
-from collections.abc import Callable
-from functools import wraps
+"""Who may see which records. Every route that loads a record by id goes through these
+queries, so a record of another school is a 404, never a leak. Which actions a role may do
+at all is the permission matrix, `app.permissions`."""
 
 from flask import abort
-from flask_login import current_user, login_required
 from sqlalchemy import Select, false, select
 
 from app.extensions import db
-from app.models import STUDENT_STAFF, Role, School, Student, User
+from app.models import Role, School, Student, User
 
 
 def scoped(user: User, model: type) -> Select:
@@ -52,20 +49,16 @@ def own_school(user: User) -> School:
     return user.school
 
 
-def roles_required(*roles: Role) -> Callable:
-    """Require a signed-in user with one of `roles`; others get 403."""
-
-    def decorator(view: Callable) -> Callable:
-        @wraps(view)
-        @login_required
-        def wrapped(*args, **kwargs):
-            if current_user.role not in roles:
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
+# What a message may say when a UPN or an email is in use at another school: nothing that
+# tells a school's staff what exists elsewhere (the same words wherever it exists).
+UPN_NOT_HERE = (
+    "This UPN cannot be used here; the programme admin can move a student between schools."
+)
+EMAIL_NOT_HERE = "This email cannot be used for a new account here; ask the programme admin."
 
 
-school_staff_required = roles_required(*STUDENT_STAFF)
+def upn_taken_message(user: User, student_id: int) -> str:
+    """Why a UPN that student `student_id` has cannot be given to another: said plainly to
+    whoever may see that student, UPN_NOT_HERE to anyone else."""
+    visible = db.session.scalar(scoped(user, Student).where(Student.id == student_id))
+    return "Another student already has this UPN" if visible is not None else UPN_NOT_HERE

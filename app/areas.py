@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from app import permissions
 from app.models import STUDENT_STAFF, Role
 
 
@@ -95,8 +96,14 @@ def add_demo_data(app: Flask, demo: DemoData) -> None:
 
 
 def nav_items(role: str) -> list[NavItem]:
-    """Return the navigation items a user of `role` sees, in order."""
-    return [item for item in _registry(current_app)["nav"] if role in item.roles]
+    """Return the navigation items a user of `role` sees, in order: those for the role whose
+    page the permission matrix lets the role open."""
+    return [
+        item
+        for item in _registry(current_app)["nav"]
+        if role in item.roles
+        and permissions.allows(role, permissions.endpoint_action(item.endpoint) or "account.use")
+    ]
 
 
 def student_sections(student) -> list[tuple[str, dict]]:

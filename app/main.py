@@ -1,9 +1,10 @@
 """The home page sends each role where its work is."""
 
 from flask import Blueprint, redirect, url_for
-from flask_login import current_user, login_required
+from flask_login import current_user
 
 from app.models import Role
+from app.permissions import permission_required
 
 bp = Blueprint("main", __name__)
 
@@ -15,7 +16,7 @@ def healthz():
 
 
 @bp.get("/")
-@login_required
+@permission_required("account.use")
 def home():
     if current_user.sees_students:
         return redirect(url_for("students.index"))

@@ -5,7 +5,7 @@ from datetime import date, datetime
 from flask import Flask, request, url_for
 from flask_login import current_user
 
-from app import academic, areas
+from app import academic, areas, permissions
 from app.models import Role
 
 
@@ -35,7 +35,9 @@ def yes_no(value: bool | None) -> str:
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(nav=_nav, Role=Role, page_actions=areas.page_actions)
+    app.jinja_env.globals.update(
+        nav=_nav, Role=Role, page_actions=areas.page_actions, can=permissions.can_current
+    )
     app.jinja_env.filters.update(uk_date=uk_date, yes_no=yes_no, academic_year=academic.label)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -1,5 +1,14 @@
+from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, Form, PasswordField, SelectChoice, SelectField, StringField
+from wtforms import (
+    EmailField,
+    Form,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.admin import services
@@ -71,7 +80,7 @@ class UserForm(FlaskForm):
         return int(self.school.data) if self.school.data else None
 
     def validate_email(self, field) -> None:
-        _raise_if(services.email_problem(field.data))
+        _raise_if(services.email_problem(field.data, current_user))
 
     def validate_school(self, field) -> None:
         if self.role.data in {r.value for r in Role}:
@@ -79,6 +88,24 @@ class UserForm(FlaskForm):
 
     def validate_password(self, field) -> None:
         _raise_if(password_problem(field.data))
+
+
+class MoveStudentForm(FlaskForm):
+    """Where a student is moving and why (the reason is kept in the audit log)."""
+
+    school = SelectField("Move to", choices=school_choices([], "Choose a school"))
+    reason = TextAreaField(
+        "Why is the student moving?",
+        filters=[_strip],
+        validators=[DataRequired("Say why the student is moving: it is kept in the audit log.")],
+    )
+
+    def set_schools(self, schools: list[School]) -> None:
+        self.school.choices = school_choices(schools, "Choose a school")
+
+    @property
+    def school_id(self) -> int | None:
+        return number_arg(self.school.data)
 
 
 class AuditFilterForm(Form):

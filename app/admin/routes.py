@@ -1,24 +1,31 @@
-"""Programme administration: schools, staff accounts and the audit log."""
+"""Programme administration: schools, staff accounts, moving students between schools and
+the audit log."""
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
-from app.access import get_or_404, roles_required, scoped
-from app.admin import services
-from app.admin.forms import AuditFilterForm, SchoolForm, UserForm
+from app import areas
+from app.access import get_or_404, scoped
+from app.admin import moves, services
+from app.admin.forms import AuditFilterForm, MoveStudentForm, SchoolForm, UserForm
 from app.extensions import db
 from app.models import AuditEvent, Role, School, Student, User
+from app.permissions import permission_required, roles_for
 from app.web import paginate, render, see_other
 
 bp = Blueprint("admin", __name__)
 
+# "Move to another school" among the student page's actions, for whoever may move students.
+bp.record_once(
+    lambda state: areas.add_student_action(
+        state.app, areas.PageAction("admin/_move_action.html", roles_for("students.move"), 90)
+    )
+)
+
 AUDIT_PAGE_SIZE = 50
 USERS_PAGE_SIZE = 100
-
-admin_required = roles_required(Role.ADMIN)
-staff_managers_required = roles_required(Role.ADMIN, Role.LEAD)
 
 
 def _all_schools() -> list[School]:
@@ -60,14 +67,14 @@ def _apply_problems(form, error: services.AdminError) -> None:
 
 
 @bp.get("/schools")
-@roles_required(Role.ADMIN, Role.EVALUATOR)
+@permission_required("programme.view")
 def schools():
     # Evaluators see numbers only: this page never loads a student's name.
     return render("admin/schools.html", rows=_school_summaries())
 
 
 @bp.route("/schools/new", methods=["GET", "POST"])
-@admin_required
+@permission_required("schools.manage")
 def new_school():
     form = SchoolForm()
     if form.validate_on_submit():
@@ -84,7 +91,7 @@ def new_school():
 
 
 @bp.get("/users")
-@staff_managers_required
+@permission_required("staff.manage")
 def users():
     stmt = (
         scoped(current_user, User)
@@ -98,7 +105,7 @@ def users():
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
-@staff_managers_required
+@permission_required("staff.manage")
 def new_user():
     form = UserForm()
     is_lead = current_user.role == Role.LEAD
@@ -135,7 +142,7 @@ def new_user():
 
 
 @bp.get("/users/<int:user_id>")
-@staff_managers_required
+@permission_required("staff.manage")
 def user(user_id: int):
     account = get_or_404(current_user, User, user_id)
     return render(
@@ -162,19 +169,19 @@ def _set_active(user_id: int, active: bool):
 
 
 @bp.post("/users/<int:user_id>/deactivate")
-@staff_managers_required
+@permission_required("staff.manage")
 def deactivate(user_id: int):
     return _set_active(user_id, active=False)
 
 
 @bp.post("/users/<int:user_id>/reactivate")
-@staff_managers_required
+@permission_required("staff.manage")
 def reactivate(user_id: int):
     return _set_active(user_id, active=True)
 
 
 @bp.get("/audit")
-@admin_required
+@permission_required("audit.view")
 def audit():
     schools = _all_schools()
     filters = AuditFilterForm(request.args)
@@ -188,4 +195,26 @@ def audit():
     page = paginate(stmt, per_page=AUDIT_PAGE_SIZE)
     return render(
         "admin/audit.html", block="results", page=page, filters=filters, school_id=filters.school_id
+    )
+
+
+@bp.route("/students/<int:student_id>/move", methods=["GET", "POST"])
+@permission_required("students.move")
+def move_student(student_id: int):
+    student = get_or_404(current_user, Student, student_id)
+    form = MoveStudentForm()
+    form.set_schools([s for s in _all_schools() if s.id != student.school_id])
+    if form.validate_on_submit():
+        school = db.session.get(School, form.school_id) if form.school_id else None
+        try:
+            old = moves.move_student(current_user, student, school, form.reason.data)
+        except services.AdminError as error:
+            db.session.rollback()
+            _apply_problems(form, error)
+        else:
+            db.session.commit()
+            flash(f"Moved {student.full_name} from {old.name} to {school.name}.", "success")
+            return see_other(url_for("students.show", student_id=student.id))
+    return render("admin/move_student.html", form=form, student=student), (
+        422 if form.errors else 200
     )

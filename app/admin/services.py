@@ -6,6 +6,7 @@ import re
 from sqlalchemy import func, select
 
 from app import audit
+from app.access import EMAIL_NOT_HERE
 from app.auth.services import end_all_sessions
 from app.extensions import db
 from app.models import Role, School, User
@@ -53,15 +54,23 @@ def school_name_problem(name: str | None) -> str | None:
     return None
 
 
-def email_problem(email: str | None) -> str | None:
-    """Return why `email` cannot be a new account's email (malformed or taken), or None."""
+def email_problem(email: str | None, actor: User | None = None) -> str | None:
+    """Return why `email` cannot be a new account's email (malformed or taken), or None.
+
+    A taken address is named as such only to whoever may see the account that has it (an
+    admin, the command line, a lead for their own school's staff); anyone else gets the same
+    words wherever the account is, so nothing is learnt about another school."""
     email = normalise_email(email)
     if len(email) > EMAIL_MAX or not _EMAIL.fullmatch(email):
         return "Enter an email address like name@school.org.uk."
-    taken = db.session.scalar(select(User.id).where(func.lower(User.email) == email))
-    if taken is not None:
+    taken = db.session.scalar(select(User).where(func.lower(User.email) == email))
+    if taken is None:
+        return None
+    if actor is None or actor.role == Role.ADMIN:
         return "An account with this email already exists."
-    return None
+    if actor.role == Role.LEAD and actor.school_id and taken.school_id == actor.school_id:
+        return "An account with this email already exists at your school."
+    return EMAIL_NOT_HERE
 
 
 def school_choice_problem(role: Role, school_id: int | None) -> str | None:
@@ -147,7 +156,7 @@ def create_user(
     problems = {
         field: problem
         for field, problem in (
-            ("email", email_problem(email)),
+            ("email", email_problem(email, actor)),
             ("name", f"Use at most {NAME_MAX} characters." if len(name) > NAME_MAX else None),
             ("school", school_choice_problem(role, school_id)),
             ("password", password_problem(password or "")),

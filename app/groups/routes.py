@@ -7,11 +7,12 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from app.access import get_or_404, own_school, school_staff_required, scoped
+from app.access import get_or_404, own_school, scoped
 from app.extensions import db
 from app.groups import services
 from app.groups.forms import GroupForm
 from app.models import Group, GroupMember, Student
+from app.permissions import permission_required, require
 from app.students.queries import RosterFilters, apply_filters
 from app.web import number_arg, render, render_fragments, see_other, text_arg
 
@@ -20,9 +21,11 @@ CANDIDATE_LIMIT = 20
 
 
 @bp.route("/", methods=["GET", "POST"])
-@school_staff_required
+@permission_required("groups.view")
 def index():
     form = GroupForm()
+    if request.method == "POST":
+        require("groups.manage")
     if form.validate_on_submit():
         school = own_school(current_user)
         try:
@@ -74,7 +77,7 @@ def _membership_fragments(group: Group) -> str:
 
 
 @bp.get("/<int:group_id>")
-@school_staff_required
+@permission_required("groups.view")
 def show(group_id: int):
     group = get_or_404(current_user, Group, group_id)
     q = text_arg(request.args.get("q"))
@@ -90,7 +93,7 @@ def show(group_id: int):
 
 
 @bp.post("/<int:group_id>/edit")
-@school_staff_required
+@permission_required("groups.manage")
 def edit(group_id: int):
     group = get_or_404(current_user, Group, group_id)
     form = GroupForm()
@@ -110,7 +113,7 @@ def edit(group_id: int):
 
 
 @bp.post("/<int:group_id>/delete")
-@school_staff_required
+@permission_required("groups.delete")
 def delete(group_id: int):
     group = get_or_404(current_user, Group, group_id)
     name = group.name
@@ -121,7 +124,7 @@ def delete(group_id: int):
 
 
 @bp.post("/<int:group_id>/members")
-@school_staff_required
+@permission_required("groups.manage")
 def add_members(group_id: int):
     group = get_or_404(current_user, Group, group_id)
     ids = [i for i in map(number_arg, request.form.getlist("student_id")) if i is not None]
@@ -146,7 +149,7 @@ def add_members(group_id: int):
 
 
 @bp.post("/<int:group_id>/members/<int:student_id>/remove")
-@school_staff_required
+@permission_required("groups.manage")
 def remove_member(group_id: int, student_id: int):
     group = get_or_404(current_user, Group, group_id)
     student = get_or_404(current_user, Student, student_id)

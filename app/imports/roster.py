@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from app import academic
+from app.access import UPN_NOT_HERE
 from app.imports.cells import (
     Cell,
     CellError,
@@ -161,7 +162,7 @@ def validate(
             elif record.upn in existing and existing[record.upn] != school_id:
                 problems.insert(
                     0,
-                    RowError(number, upn_header, "This UPN belongs to a student at another school"),
+                    RowError(number, upn_header, UPN_NOT_HERE),
                 )
             record.is_new = record.upn not in existing
         return checked

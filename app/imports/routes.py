@@ -4,7 +4,6 @@ from flask import Blueprint
 
 from app.imports.services import ROSTER
 from app.imports.views import ImportPages, mount
-from app.models import Role
 
 bp = Blueprint("imports", __name__, url_prefix="/students/import")
 
@@ -31,4 +30,4 @@ PAGES = ImportPages(
 )
 
 # url_for gives /students/import/ (the first rule) like the other areas; /students/import works too.
-mount(bp, ROSTER, PAGES, roles=(Role.LEAD,), upload_rules=("/", ""))
+mount(bp, ROSTER, PAGES, action="imports.run", upload_rules=("/", ""))

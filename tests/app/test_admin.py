@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app import audit
+from app.access import EMAIL_NOT_HERE
 from app.admin import services
 from app.extensions import db
 from app.models import AuditEvent, Role, School, User
@@ -320,6 +321,45 @@ def test_email_must_be_unique_ignoring_case(client, auth):
     )
 
     assert "An account with this email already exists" in response.get_data(as_text=True)
+    assert count(User) == 2
+
+
+@pytest.mark.parametrize("where", ["another school", "no school"])
+def test_a_lead_is_not_told_where_a_taken_email_is(client, auth, where):
+    elsewhere = make_school("Elsewhere High")
+    if where == "another school":
+        make_user(Role.TEACHER, elsewhere, email="taken@school.org", name="Hidden Person")
+    else:
+        make_user(Role.EVALUATOR, email="taken@school.org", name="Hidden Person")
+    lead = make_user(Role.LEAD)
+    auth.login(lead)
+
+    response = client.post(
+        "/users/new",
+        data={"name": "Pat", "email": "Taken@School.org", "password": NEW_PASSWORD},
+    )
+
+    html = response.get_data(as_text=True)
+    # The same words wherever the account is, and nothing about it.
+    assert EMAIL_NOT_HERE in html
+    assert "already exists" not in html
+    assert "Elsewhere High" not in html and "Hidden Person" not in html
+    assert count(User) == 2
+
+
+def test_a_lead_is_told_plainly_about_their_own_schools_account(client, auth):
+    lead = make_user(Role.LEAD)
+    make_user(Role.TEACHER, lead.school, email="colleague@school.org")
+    auth.login(lead)
+
+    response = client.post(
+        "/users/new",
+        data={"name": "Pat", "email": "colleague@school.org", "password": NEW_PASSWORD},
+    )
+
+    assert "An account with this email already exists at your school." in response.get_data(
+        as_text=True
+    )
     assert count(User) == 2
 
 

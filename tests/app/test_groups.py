@@ -116,3 +116,21 @@ def test_adding_an_unknown_student_is_refused(client, auth):
     assert client.post(f"/groups/{group.id}/members", data={}).status_code == 400
     missing = client.post(f"/groups/{group.id}/members", data={"student_id": "999999"})
     assert missing.status_code == 404
+
+
+def test_a_teacher_cannot_delete_a_group_but_can_change_its_members(client, auth):
+    school = make_school()
+    group = make_group(school, name="9X1", students=[make_student(school)])
+    newcomer = make_student(school, first_name="Newcomer")
+    auth.login(make_user(Role.TEACHER, school))
+    page = client.get(f"/groups/{group.id}").get_data(as_text=True)
+    assert "Delete this group" not in page and "Save group" in page
+    assert client.post(f"/groups/{group.id}/delete").status_code == 403
+    added = client.post(f"/groups/{group.id}/members", data={"student_id": newcomer.id})
+    assert added.status_code == 303
+    db.session.expire_all()
+    kept = db.session.get(Group, group.id)
+    assert kept is not None and newcomer in kept.students
+    assert not db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "group.delete")
+    ).all()

@@ -8,6 +8,7 @@ import pytest
 from openpyxl import Workbook
 
 from app import academic
+from app.access import UPN_NOT_HERE
 from app.imports import roster
 from app.imports.columns import ImportResult, RowError, map_columns
 from app.imports.roster import validate
@@ -307,7 +308,7 @@ def test_upn_of_another_school_is_a_problem_that_does_not_name_the_school():
     result = one([UPN1, "Ann", "Lee", "9"], existing={UPN1: OTHER_SCHOOL})
     error = only_error(result)
     assert error.column == "UPN"
-    assert error.message == "This UPN belongs to a student at another school"
+    assert error.message == UPN_NOT_HERE
 
 
 def test_upn_of_this_school_makes_the_row_an_update():
@@ -437,7 +438,7 @@ def test_xlsx_with_date_and_number_cells():
         (b"", "roster.csv", "empty"),
         (b"UPN,Forename\r\n", "roster.pdf", "CSV or XLSX"),
         (b"\xd0\xcf\x11\xe0", "roster.xls", "Save it"),
-        (b"not a zip at all", "roster.xlsx", "could not be read"),
+        (b"not a zip at all", "roster.xlsx", "too large or damaged to read"),
         (b"\r\n,,,\r\n  ,\r\n", "roster.csv", "no header row"),
         (b"x" * (MAX_FILE_BYTES + 1), "roster.csv", "10 MB"),
     ],

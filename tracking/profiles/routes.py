@@ -9,10 +9,11 @@ from flask import Blueprint, Response, abort, flash, request, url_for
 from flask_login import current_user
 
 from app import audit
-from app.access import get_or_404, school_staff_required, scoped
+from app.access import get_or_404, scoped
 from app.errors import error_page
 from app.extensions import db
 from app.models import Group, School, Student
+from app.permissions import permission_required, require
 from app.web import render, see_other
 from tracking.profiles import jobs, pdf, services
 from tracking.profiles import render as printing
@@ -28,7 +29,12 @@ bp = Blueprint(
 
 
 def _wants_sensitive() -> bool:
-    return request.values.get("sensitive") in ("1", "on", "true", "yes")
+    """Whether the request asks for sensitive flags: 403 for a user who may not include them
+    (their forms do not offer it, so only a forged request asks)."""
+    wanted = request.values.get("sensitive") in ("1", "on", "true", "yes")
+    if wanted:
+        require("profiles.sensitive")
+    return wanted
 
 
 def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
@@ -38,7 +44,7 @@ def _attachment(data: bytes, mimetype: str, filename: str) -> Response:
 
 
 @bp.get("/students/<int:student_id>/profile")
-@school_staff_required
+@permission_required("students.view")
 def show(student_id: int):
     student = get_or_404(current_user, Student, student_id)
     profile = services.load_profile(student)
@@ -46,7 +52,7 @@ def show(student_id: int):
 
 
 @bp.get("/students/<int:student_id>/profile.pdf")
-@school_staff_required
+@permission_required("profiles.export")
 def pdf_profile(student_id: int):
     student = get_or_404(current_user, Student, student_id)
     sensitive = _wants_sensitive()
@@ -58,7 +64,7 @@ def pdf_profile(student_id: int):
 
 
 @bp.get("/groups/<int:group_id>/cards.pdf")
-@school_staff_required
+@permission_required("login_cards.print")
 def cards(group_id: int):
     group = get_or_404(current_user, Group, group_id)
     data = printing.cards_pdf(group, url_for("surveys.join", _external=True))
@@ -79,7 +85,7 @@ def _start(job: ProfileJob):
 
 
 @bp.post("/groups/<int:group_id>/profiles")
-@school_staff_required
+@permission_required("profiles.export")
 def export_group(group_id: int):
     group = get_or_404(current_user, Group, group_id)
     try:
@@ -97,7 +103,7 @@ def export_group(group_id: int):
 
 
 @bp.get("/profiles")
-@school_staff_required
+@permission_required("profiles.export")
 def exports():
     recent = db.session.scalars(
         scoped(current_user, ProfileJob).order_by(ProfileJob.id.desc()).limit(20)
@@ -108,7 +114,7 @@ def exports():
 
 
 @bp.post("/profiles/targets")
-@school_staff_required
+@permission_required("profiles.export")
 def export_targets():
     school_id = current_user.school_id or request.form.get("school_id", type=int)
     if not school_id:
@@ -132,7 +138,7 @@ def export_targets():
 
 
 @bp.get("/profiles/jobs/<int:job_id>")
-@school_staff_required
+@permission_required("profiles.export")
 def job(job_id: int):
     job = get_or_404(current_user, ProfileJob, job_id)
     progress = jobs.progress_of([job.id])[job.id]
@@ -148,7 +154,7 @@ def job(job_id: int):
 
 
 @bp.get("/profiles/jobs/<int:job_id>/download")
-@school_staff_required
+@permission_required("profiles.export")
 def download(job_id: int):
     job = get_or_404(current_user, ProfileJob, job_id)
     if job.expired_at is not None:

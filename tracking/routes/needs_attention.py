@@ -8,16 +8,17 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from app.access import school_staff_required, scoped
+from app.access import scoped
 from app.extensions import db
 from app.models import Student
+from app.permissions import permission_required
 from app.web import render
 from tracking import attention, queries
 from tracking.routes import bp
 
 
 @bp.get("/attention", endpoint="attention")
-@school_staff_required
+@permission_required("students.view")
 def attention_list():
     today = date.today()
     targets = scoped(current_user, Student).where(Student.is_target.is_(True), Student.on_roll())
