@@ -49,7 +49,7 @@ _ACTIONS = (
     Action("groups.view", "See groups and their members", SCHOOL_STAFF),
     Action("groups.manage", "Create and rename groups, add and remove members", SCHOOL_STAFF),
     Action("groups.delete", "Delete groups", LEADS),
-    Action("imports.run", "Import the roster from the school MIS", {LEAD}),
+    Action("imports.run", "Import the roster from the school MIS", LEADS),
     Action(
         "sessions.run", "Open, watch and close survey sessions; see their answers", SCHOOL_STAFF
     ),

@@ -2,8 +2,11 @@
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms import SelectField
+from wtforms.validators import InputRequired
 
 CHOOSE_FILE = "Choose a CSV or XLSX file"
+CHOOSE_SCHOOL = "Choose the school the file is for"
 
 
 def upload_form(field_name: str, label: str) -> type[FlaskForm]:
@@ -14,6 +17,18 @@ def upload_form(field_name: str, label: str) -> type[FlaskForm]:
         file = FileField(label, name=field_name, validators=[FileRequired(CHOOSE_FILE)])
 
     return UploadForm
+
+
+def school_upload_form(field_name: str, label: str) -> type[FlaskForm]:
+    """The upload form for an account of no school (the programme admin): the school the
+    file is for, then the file. The view fills the school's choices."""
+
+    class SchoolUploadForm(upload_form(field_name, label)):
+        school = SelectField(
+            "School", coerce=int, choices=[], validators=[InputRequired(CHOOSE_SCHOOL)]
+        )
+
+    return SchoolUploadForm
 
 
 class ConfirmForm(FlaskForm):

@@ -53,14 +53,19 @@ def read_file(content: bytes, filename: str, encoding: str | None = None) -> Tab
 
 
 def store_upload(
-    user: User, purpose: str, filename: str, content: bytes, parsed_table: bytes | None = None
+    user: User,
+    purpose: str,
+    filename: str,
+    content: bytes,
+    parsed_table: bytes | None = None,
+    school_id: int | None = None,
 ) -> Upload:
-    """Keep an uploaded file of `user`'s school, and its table packed as `read_packed` gives
-    it, until it is confirmed (expired uploads of the same purpose go first; a periodic task
-    purges the rest). Flushes; never commits."""
+    """Keep a file `user` uploaded for a school (`school_id`, by default their own), and its
+    table packed as `read_packed` gives it, until it is confirmed (expired uploads of the
+    same purpose go first; a periodic task purges the rest). Flushes; never commits."""
     purge_expired(purpose)
     upload = Upload(
-        school_id=user.school_id,
+        school_id=school_id or user.school_id,
         user_id=user.id,
         purpose=purpose,
         filename=(filename or purpose)[-255:],

@@ -21,13 +21,14 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from app.access import own_school
+from app.access import own_school, scoped
 from app.errors import error_page
 from app.extensions import db
 from app.imports import uploads
-from app.imports.forms import ConfirmForm, upload_form
+from app.imports.forms import ConfirmForm, school_upload_form, upload_form
 from app.imports.importer import ImportBlocked, Importer
 from app.imports.table import MAX_COLUMNS, TOO_LARGE, ImportFileError, encoding_name
+from app.models import School, Upload
 from app.permissions import permission_required
 from app.web import render, see_other
 
@@ -81,7 +82,18 @@ def mount(
     `reread` after `endpoint_prefix`.
     """
     required = permission_required(action)
-    form_class = upload_form(importer.purpose, pages.file_label)
+    own_form_class = upload_form(importer.purpose, pages.file_label)
+    school_form_class = school_upload_form(importer.purpose, pages.file_label)
+
+    def form_class(**kwargs):
+        """The upload form: an account of one school imports into it; the programme admin,
+        of no school, chooses the school (any school they may see)."""
+        if current_user.school_id is not None:
+            return own_form_class(**kwargs)
+        form = school_form_class(**kwargs)
+        schools = db.session.scalars(scoped(current_user, School).order_by(School.name))
+        form.school.choices = [(0, "Choose a school")] + [(s.id, s.name) for s in schools]
+        return form
     step_names = ("upload", "preview", "confirm", "reread")
     names = {step: f"{endpoint_prefix}{step}" for step in step_names}
     endpoints = {step: f"{bp.name}.{name}" for step, name in names.items()}
@@ -95,9 +107,10 @@ def mount(
 
     @required
     def upload():
-        own_school(current_user)
         form = form_class()
-        if form.validate_on_submit():
+        if current_user.school_id is None and not any(form.school.choices[1:]):
+            abort(403)  # an account of no school with no school to choose
+        if form.validate_on_submit() and _chosen_school(form):
             file = form.file.data
             content = file.read()
             try:
@@ -106,7 +119,12 @@ def mount(
                 form.file.errors.append(str(error))
             else:
                 stored = uploads.store_upload(
-                    current_user, importer.purpose, file.filename or "", content, packed
+                    current_user,
+                    importer.purpose,
+                    file.filename or "",
+                    content,
+                    packed,
+                    school_id=_chosen_school(form),
                 )
                 db.session.commit()
                 return see_other(url_for(endpoints["preview"], upload_id=stored.id))
@@ -120,8 +138,8 @@ def mount(
 
     @required
     def preview(upload_id: int):
-        school = own_school(current_user)
         upload = uploads.upload_or_404(current_user, importer.purpose, upload_id)
+        school = _school_of(upload)
         table, file_error = uploads.stored_table(upload)
         plan = encoding = None
         other_encodings: list[tuple[str, str]] = []
@@ -144,8 +162,8 @@ def mount(
 
     @required
     def confirm(upload_id: int):
-        school = own_school(current_user)
         upload = uploads.upload_or_404(current_user, importer.purpose, upload_id)
+        school = _school_of(upload)
         mode = request.form.get("mode")
         if not ConfirmForm().validate_on_submit() or mode not in MODES:
             abort(400)
@@ -190,7 +208,6 @@ def mount(
 
     @required
     def reread(upload_id: int):
-        own_school(current_user)
         upload = uploads.upload_or_404(current_user, importer.purpose, upload_id)
         if not ConfirmForm().validate_on_submit():
             abort(400)
@@ -214,6 +231,22 @@ def mount(
     bp.add_url_rule(f"{preview_rule}/encoding", names["reread"], reread, methods=["POST"])
     _TOO_LARGE_PAGES[endpoints["upload"]] = too_large_page
     bp.register_error_handler(RequestEntityTooLarge, _too_large)
+
+
+def _chosen_school(form) -> int | None:
+    """The school an upload is for: the uploader's own, or the one an account of no school
+    chose (None while none is chosen: the form says so)."""
+    if current_user.school_id is not None:
+        return own_school(current_user).id
+    if not form.school.data:
+        form.school.errors = [*form.school.errors, "Choose the school the file is for"]
+        return None
+    return form.school.data
+
+
+def _school_of(upload: Upload) -> School:
+    """The school an upload is for (its uploader chose it, or it is their own)."""
+    return db.session.get(School, upload.school_id)
 
 
 def _too_large(error: RequestEntityTooLarge):

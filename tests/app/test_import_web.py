@@ -72,12 +72,50 @@ def test_upload_page_has_a_labelled_file_input_and_lists_the_columns(client, aut
     assert client.get("/students/import/").status_code == 200
 
 
-@pytest.mark.parametrize("role", [Role.ADMIN, Role.TEACHER, Role.EVALUATOR])
-def test_only_leads_may_import(client, auth, school, role):
+@pytest.mark.parametrize("role", [Role.TEACHER, Role.EVALUATOR])
+def test_only_leads_and_admins_may_import(client, auth, school, role):
     user = make_user(role, school if role.needs_school else None)
     auth.login(user)
     assert client.get("/students/import").status_code == 403
     assert upload(client, csv_file([HEADER])).status_code == 403
+
+
+def test_the_admin_chooses_the_school_a_roster_is_for(client, auth, school):
+    other = make_school("Southfield School")
+    auth.login(make_user(Role.ADMIN))
+    page = client.get("/students/import").get_data(as_text=True)
+    assert '<label for="school">School</label>' in page
+    assert "Northfield Academy" in page and "Southfield School" in page
+    content = csv_file([HEADER, [upn_for(1), "Ada", "Byron", "8", "N", ""]])
+
+    # No school chosen, or one that does not exist: a message, nothing stored.
+    for chosen in ("0", "999999", "x"):
+        response = client.post(
+            "/students/import",
+            data={"school": chosen, "roster": (io.BytesIO(content), "roster.csv")},
+            content_type="multipart/form-data",
+        )
+        assert response.status_code == 200
+        assert db.session.scalar(select(func.count(Upload.id))) == 0
+    assert "Choose the school the file is for" in client.post(
+        "/students/import",
+        data={"school": "0", "roster": (io.BytesIO(content), "roster.csv")},
+        content_type="multipart/form-data",
+    ).get_data(as_text=True)
+
+    response = client.post(
+        "/students/import",
+        data={"school": str(other.id), "roster": (io.BytesIO(content), "roster.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    assert "Byron, Ada" in client.get(location).get_data(as_text=True)
+    assert client.post(location, data={"mode": "all"}).status_code == 303
+    student = db.session.scalar(select(Student))
+    assert (student.upn, student.school_id) == (upn_for(1), other.id)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "students.import"))
+    assert event.school_id == other.id
 
 
 def test_signed_out_users_are_sent_to_sign_in(client):
