@@ -2,12 +2,21 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
 from app import throttle
 from app.auth.forms import LoginForm
-from app.auth.services import authenticate, end_all_sessions, sign_in_limits, wait_message
+from app.auth.services import (
+    DEVICE_COOKIE,
+    DEVICE_DAYS,
+    authenticate,
+    device_cookie,
+    end_all_sessions,
+    known_device,
+    sign_in_limits,
+    wait_message,
+)
 from app.extensions import db
 from app.permissions import permission_required
 from app.web import see_other
@@ -36,7 +45,8 @@ def login():
     if form.validate_on_submit():
         # Charged before the password is checked, so parallel tries cannot slip past the
         # limit; a success gives its attempt back. Never a sleep: the worker is not held.
-        attempt = throttle.claim(*sign_in_limits(form.email.data, request.remote_addr))
+        device = known_device(request.cookies.get(DEVICE_COOKIE), form.email.data)
+        attempt = throttle.claim(*sign_in_limits(form.email.data, request.remote_addr, device))
         if not attempt.allowed:
             page = render_template("auth/login.html", form=form, error=wait_message(attempt.wait))
             return page, 429, {"Retry-After": str(attempt.wait)}
@@ -47,7 +57,17 @@ def login():
             login_user(user)
             db.session.commit()
             throttle.refund(attempt)
-            return see_other(next_url)
+            response = see_other(next_url)
+            if device is None:
+                response.set_cookie(
+                    DEVICE_COOKIE,
+                    device_cookie(user.email),
+                    max_age=DEVICE_DAYS * 86400,
+                    secure=current_app.session_interface.get_cookie_secure(current_app),
+                    httponly=True,
+                    samesite="Lax",
+                )
+            return response
         error = "That email and password do not match an active account."
     return render_template("auth/login.html", form=form, error=error)
 

@@ -1,5 +1,10 @@
 """Account checks used by sign-in and sign-out."""
 
+import hashlib
+import secrets
+
+from flask import current_app
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from app import throttle
@@ -15,15 +20,57 @@ from app.passwords import verify_password
 ACCOUNT_FREE = 5
 ADDRESS_FREE = 30
 FORGET_AFTER = 15 * 60
+# A browser that signed in to an account is known to it for this long (a signed cookie): its
+# wrong passwords are counted apart, so an attacker elsewhere cannot slow the owner down.
+DEVICE_COOKIE = "known_device"
+DEVICE_DAYS = 90
 
 
-def sign_in_limits(email: str, address: str | None) -> tuple[throttle.Limit, ...]:
-    """The attempt limits a sign-in with this email from this address is charged to."""
+def _device_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="known-device")
+
+
+def _account_digest(account: str) -> str:
+    return hashlib.sha256(account.encode()).hexdigest()[:32]
+
+
+def device_cookie(email: str) -> str:
+    """The value of the known-device cookie given to a browser that signed in to this account:
+    signed, naming the account by a hash and the browser by a random token."""
     account = (email or "").strip().lower()
+    return _device_serializer().dumps({"a": _account_digest(account), "d": secrets.token_hex(8)})
+
+
+def known_device(cookie: str | None, email: str) -> str | None:
+    """The token of the browser that sent `cookie` if it signed in to this account before
+    (within DEVICE_DAYS); None for any other cookie, forged, expired or of another account."""
+    if not cookie:
+        return None
+    try:
+        data = _device_serializer().loads(cookie, max_age=DEVICE_DAYS * 86400)
+    except BadData:
+        return None
+    account = (email or "").strip().lower()
+    if not isinstance(data, dict) or data.get("a") != _account_digest(account):
+        return None
+    device = data.get("d")
+    return device if isinstance(device, str) else None
+
+
+def sign_in_limits(
+    email: str, address: str | None, device: str | None = None
+) -> tuple[throttle.Limit, ...]:
+    """The attempt limits a sign-in with this email from this address is charged to. From a
+    known device (`known_device`) the account's wrong passwords are counted for that device
+    alone, so failures elsewhere (someone guessing) never slow its owner down."""
+    account = (email or "").strip().lower()
+    account_key = (
+        throttle.key("sign-in-device", account, device)
+        if device
+        else throttle.key("sign-in-account", account)
+    )
     return (
-        throttle.Limit(
-            throttle.key("sign-in-account", account), ACCOUNT_FREE, FORGET_AFTER, growing=True
-        ),
+        throttle.Limit(account_key, ACCOUNT_FREE, FORGET_AFTER, growing=True),
         throttle.Limit(
             throttle.key("sign-in-address", address or ""),
             ADDRESS_FREE,

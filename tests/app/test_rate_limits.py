@@ -63,6 +63,38 @@ def test_wrong_passwords_slow_an_account_down_but_never_lock_it(client, clock):
     assert _sign_in(client, teacher.email, PASSWORD).status_code == 303
 
 
+def test_an_attacker_cannot_slow_the_owner_on_a_browser_they_signed_in_on(app, client, clock):
+    teacher = make_user(Role.TEACHER)
+    other = make_user(Role.TEACHER)
+    db.session.commit()
+    assert _sign_in(client, teacher.email, PASSWORD).status_code == 303  # their own browser
+    assert sign_in.DEVICE_COOKIE in client.get_cookie(sign_in.DEVICE_COOKIE).key
+    client.post("/logout")
+
+    attacker = app.test_client()
+    for _ in range(sign_in.ACCOUNT_FREE + 3):
+        _sign_in(attacker, teacher.email, "guess", ATTACKER)
+    assert _sign_in(attacker, teacher.email, PASSWORD, ATTACKER).status_code == 429
+    # a new browser of the teacher's is slowed like the attacker's...
+    assert _sign_in(app.test_client(), teacher.email, PASSWORD).status_code == 429
+    # ...but the browser they signed in on before goes straight in
+    assert _sign_in(client, teacher.email, PASSWORD).status_code == 303
+    client.post("/logout")
+
+    # the cookie is the teacher's own: it does nothing for another account, nor forged
+    for _ in range(sign_in.ACCOUNT_FREE + 1):
+        _sign_in(attacker, other.email, "guess", ATTACKER)
+    assert _sign_in(client, other.email, PASSWORD).status_code == 429
+    forged = app.test_client()
+    forged.set_cookie(sign_in.DEVICE_COOKIE, "eyJhIjoiMSJ9.forged.signature")
+    assert _sign_in(forged, teacher.email, PASSWORD).status_code == 429
+
+    # wrong passwords from the known browser are still slowed, on their own count
+    for _ in range(sign_in.ACCOUNT_FREE):
+        assert _sign_in(client, teacher.email, "typo").status_code == 200
+    assert _sign_in(client, teacher.email, PASSWORD).status_code == 429
+
+
 def test_a_spraying_address_never_stops_a_teacher_elsewhere(app, client, clock):
     teacher = make_user(Role.TEACHER)
     db.session.commit()
@@ -74,7 +106,7 @@ def test_a_spraying_address_never_stops_a_teacher_elsewhere(app, client, clock):
     assert _sign_in(app.test_client(), teacher.email, PASSWORD).status_code == 303
 
 
-def test_a_right_password_gives_back_its_attempt(client, clock):
+def test_a_right_password_gives_back_its_attempt(app, client, clock):
     teacher = make_user(Role.TEACHER)
     db.session.commit()
     for _ in range(sign_in.ACCOUNT_FREE - 1):
@@ -82,8 +114,9 @@ def test_a_right_password_gives_back_its_attempt(client, clock):
     for _ in range(3):  # signing in again and again is never slowed
         assert _sign_in(client, teacher.email, PASSWORD).status_code == 303
         client.post("/logout")
-    assert _sign_in(client, teacher.email, "typo").status_code == 200
-    assert _sign_in(client, teacher.email, "typo").status_code == 429
+    elsewhere = app.test_client()  # a browser the account never signed in on
+    assert _sign_in(elsewhere, teacher.email, "typo").status_code == 200
+    assert _sign_in(elsewhere, teacher.email, "typo").status_code == 429
 
 
 def test_expired_counters_are_purged(app, client, clock):
