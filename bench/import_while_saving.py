@@ -5,9 +5,9 @@
 
 Seeds a class with an open session in a temporary SQLite database (or DATABASE_URL, an empty
 database the script migrates), starts gunicorn, and lets every student join and save answers
-one request at a time, over and over: first for a few seconds with nothing else running (the
-floor), then while `flask students import` of a roster of ROWS new students runs in another
-process. Prints the import's time, its longest write transaction (from its first write
+one request at a time with a short pause after each (THINK, `--think 0` for none), over and
+over: first for a few seconds with nothing else running (the floor), then while `flask
+students import` of a roster of ROWS new students runs in another process. Prints the import's time, its longest write transaction (from its first write
 statement to its commit, as measured inside the import's process), and p50/p95/max of the
 saves during the import against the floor, with ratios; and the failed saves (must be 0).
 
@@ -20,6 +20,7 @@ import argparse
 import csv
 import json
 import os
+import random
 import subprocess
 import sys
 import tempfile
@@ -36,6 +37,9 @@ import survey_burst as burst  # noqa: E402
 
 URN = "199999"  # the school of survey_burst.seed_class
 WRITES = ("INSERT", "UPDATE", "DELETE")
+# Seconds a student pauses after each save (reading the next question): a busy class, yet
+# not a flood in which the server's own queue, not the import, makes saves wait.
+THINK = (0.2, 0.8)
 
 
 @dataclass
@@ -68,10 +72,17 @@ def write_roster(path: Path, rows: int) -> None:
 
 
 def keep_saving(
-    port: int, class_code: str, codes: list[str], items: list[str], stop: threading.Event
+    port: int,
+    class_code: str,
+    codes: list[str],
+    items: list[str],
+    stop: threading.Event,
+    think: tuple[float, float] = THINK,
 ) -> Saves:
-    """Start one thread per personal code: join, then save answers one request at a time
-    until `stop` is set. Returns the Saves the threads fill (join the threads with `.done`)."""
+    """Start one thread per personal code: join, then save answers one request at a time,
+    pausing between `think` seconds (at random) after each as a student reading the next
+    question does, until `stop` is set. Returns the Saves the threads fill (join the threads
+    with `.done`)."""
     saves = Saves()
     ready = threading.Barrier(len(codes) + 1)
 
@@ -109,6 +120,8 @@ def keep_saving(
             with saves.lock:
                 saves.samples.append((started, time.time() - started, status))
             n += 1
+            if think[1] > 0:
+                stop.wait(random.uniform(*think))
 
     threads = [threading.Thread(target=student, args=(i, c)) for i, c in enumerate(codes)]
     for thread in threads:
@@ -205,8 +218,12 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--floor-seconds", type=float, default=5)
+    parser.add_argument(
+        "--think", type=float, default=THINK[1], help="longest pause after a save (0: none)"
+    )
     parser.add_argument("--child", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    think = (min(THINK[0], args.think), args.think)
     if args.child:
         child_import(args.child)
         return 0
@@ -231,12 +248,16 @@ def main() -> int:
         process, port = burst.start_gunicorn(url, args.workers, args.threads)
         try:
             stop = threading.Event()
-            floor = keep_saving(port, seeded["class_code"], seeded["codes"], seeded["items"], stop)
+            floor = keep_saving(
+                port, seeded["class_code"], seeded["codes"], seeded["items"], stop, think
+            )
             time.sleep(args.floor_seconds)
             stop.set()
             finish(floor)
             stop = threading.Event()
-            during = keep_saving(port, seeded["class_code"], seeded["codes"], seeded["items"], stop)
+            during = keep_saving(
+                port, seeded["class_code"], seeded["codes"], seeded["items"], stop, think
+            )
             try:
                 imported = run_import(url, roster)
             finally:
