@@ -60,25 +60,7 @@ def delete_group(actor: User | None, group: Group) -> None:
 
 def add_members(actor: User | None, group: Group, students: list[Student]) -> list[Student]:
     """Add `students` (already scoped to the group's school) to `group`; return those added."""
-    present = set(
-        db.session.scalars(
-            select(GroupMember.student_id).where(GroupMember.group_id == group.id)
-        ).all()
-    )
-    added = [s for s in students if s.id not in present and s.school_id == group.school_id]
-    for student in added:
-        db.session.add(GroupMember(group_id=group.id, student_id=student.id))
-    if added:
-        db.session.flush()
-        audit.record(
-            actor,
-            "group.add_members",
-            group,
-            summary=f"Added {len(added)} to {group.name}",
-            after={"added": [s.upn for s in added]},
-        )
-        db.session.expire(group, ["students"])
-    return added
+    return add_memberships(actor, {group.id: students}).get(group.id, [])
 
 
 def remove_member(actor: User | None, group: Group, student: Student) -> bool:
@@ -101,11 +83,13 @@ def remove_member(actor: User | None, group: Group, student: Student) -> bool:
     return True
 
 
-def add_memberships(actor: User | None, joining: dict[int, list[Student]]) -> int:
-    """Add students to groups (group id -> students of the group's school), as `add_members`
-    does for each group (one audit entry per group listing who joined), in a fixed number of
-    statements whatever the number of groups: the bulk variant for imports. Returns how many
-    memberships were added."""
+def add_memberships(
+    actor: User | None, joining: dict[int, list[Student]]
+) -> dict[int, list[Student]]:
+    """Add students to groups (group id -> students of the group's school, those of another
+    school and present members passed over) with one audit entry per group listing who
+    joined, in a fixed number of statements whatever the number of groups. Returns the
+    students added, by group id."""
     groups = {g.id: g for g in db.session.scalars(select(Group).where(Group.id.in_(joining)))}
     ids = {student.id for students in joining.values() for student in students}
     present = set(
@@ -138,4 +122,4 @@ def add_memberships(actor: User | None, joining: dict[int, list[Student]]) -> in
         )
         db.session.expire(group, ["students"])
     db.session.flush()
-    return sum(len(students) for students in added.values())
+    return added
