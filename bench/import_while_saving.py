@@ -7,9 +7,10 @@ Seeds a class with an open session in a temporary SQLite database (or DATABASE_U
 database the script migrates), starts gunicorn, and lets every student join and save answers
 one request at a time with a short pause after each (THINK, `--think 0` for none), over and
 over: first for a few seconds with nothing else running (the floor), then while `flask
-students import` of a roster of ROWS new students runs in another process. Prints the import's time, its longest write transaction (from its first write
-statement to its commit, as measured inside the import's process), and p50/p95/max of the
-saves during the import against the floor, with ratios; and the failed saves (must be 0).
+students import` of a roster of ROWS new students runs in another process. Prints the
+import's time, its longest write transaction (from its first write statement to its commit,
+as measured inside the import's process), and p50/p95/max of the saves during the import
+against the floor, with ratios; and the failed saves (must be 0).
 
 The functions here are shared with tests/app/test_import_concurrency.py.
 """

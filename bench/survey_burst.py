@@ -239,8 +239,14 @@ def free_port() -> int:
 def start_gunicorn(
     database_url: str, workers: int = 2, threads: int = 4, port: int | None = None
 ) -> tuple[subprocess.Popen, int]:
-    """Start gunicorn serving wsgi:app on 127.0.0.1; return the process once it answers."""
+    """Start gunicorn serving wsgi:app on 127.0.0.1; return the process once it answers.
+    A port already taken is refused at once: the readiness check would find another server."""
     port = port or free_port()
+    with socket.socket() as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError as error:
+            raise RuntimeError(f"port {port} is in use: {error}") from error
     env = {
         **os.environ,
         "DATABASE_URL": database_url,

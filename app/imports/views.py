@@ -94,6 +94,7 @@ def mount(
         schools = db.session.scalars(scoped(current_user, School).order_by(School.name))
         form.school.choices = [(0, "Choose a school")] + [(s.id, s.name) for s in schools]
         return form
+
     step_names = ("upload", "preview", "confirm", "reread")
     names = {step: f"{endpoint_prefix}{step}" for step in step_names}
     endpoints = {step: f"{bp.name}.{name}" for step, name in names.items()}

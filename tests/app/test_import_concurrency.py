@@ -1,7 +1,7 @@
 """A long import never makes a student's answer fail, and an import that fails part-way
 leaves nothing behind.
 
-The first test is real concurrency: gunicorn on 127.0.0.1:5102 against the test database, a
+The first test is real concurrency: gunicorn on 127.0.0.1 against the test database, a
 class of 30 students saving answers over and over (bench/import_while_saving.py, which shares
 its code), and `flask students import` of 20,000 new students in another process meanwhile.
 The import used to be one long transaction: saves waited for it and failed after the busy
@@ -25,7 +25,6 @@ from tests.app.test_import_web import csv_file, upload_ok
 from tests.factories import make_group, make_school, make_student, make_user, upn_for
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "import_while_saving.py"
-PORT = 5102
 ROWS = 20_000
 STUDENTS = 30
 
@@ -49,7 +48,7 @@ def seeded(app):
 @pytest.fixture
 def server(app, seeded, _schema):
     db.session.remove()
-    process, port = bench.burst.start_gunicorn(_schema, workers=2, threads=4, port=PORT)
+    process, port = bench.burst.start_gunicorn(_schema, workers=2, threads=4)
     yield port
     bench.burst.stop(process)
 

@@ -20,7 +20,6 @@ from tests.test_tasks import redis_url  # noqa: F401  (the Redis fixture)
 
 HOME = {"REMOTE_ADDR": "203.0.113.5"}
 ATTACKER = {"REMOTE_ADDR": "198.51.100.66"}
-PORT = 5104
 
 
 @pytest.fixture
@@ -159,6 +158,7 @@ def _burst_module():
 
 
 burst = _burst_module()
+PORT = burst.free_port()  # one port for this run, reused by the restarted server
 
 
 WRONG = "That email and password do not match an active account."
