@@ -69,3 +69,4 @@ def init_app(app: Flask) -> None:
     import_commands.register(students_cli)
     for command in (demo_command, worker_command, schools_cli, users_cli, students_cli):
         app.cli.add_command(command)
+    app.cli.add_command(student_commands.targets_cli)

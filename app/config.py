@@ -47,7 +47,20 @@ def from_environment(instance_path: str, environ: dict | None = None) -> dict:
         # Attempt limits (app.throttle) live in the same Redis, else in the database.
         "REDIS_URL": env.get("REDIS_URL") or None,
         "TASK_QUEUE_PATH": env.get("TASK_QUEUE_PATH") or None,
+        # The academic year the programme began in (2024 = 2024/25): cohorts whose Year 11
+        # ended before it are "before the programme" (tracking.baseline.before_programme).
+        "PROGRAMME_START_YEAR": programme_start_year(env.get("PROGRAMME_START_YEAR")),
     }
+
+
+def programme_start_year(raw: str | None) -> int:
+    """Return PROGRAMME_START_YEAR as a year (2024 when not set); ConfigError otherwise."""
+    if not raw or not raw.strip():
+        return 2024
+    text = raw.strip()
+    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+        raise ConfigError(f"PROGRAMME_START_YEAR must be a year such as 2024, not {raw!r}")
+    return int(text)
 
 
 def task_queue_path(database_uri: str, instance_path: str) -> str:

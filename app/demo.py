@@ -152,11 +152,16 @@ def demo_student(rng: random.Random, school: School, entry_year: int, serial: in
         pupil_premium=pp,
         fsm_ever6=pp and rng.random() < 0.8,
         looked_after=rng.random() < 0.02,
-        sen=rng.random() < 0.12,
+        sen=_sen_code(rng.random()),
         ks2_maths=ks2,
         is_target=pp and ks2 is not None and ks2 >= 108,
         survey_code=unused_survey_code(),
     )
+
+
+def _sen_code(draw: float) -> str:
+    """SEN as the census codes it from one random draw: about 2% EHC plan, 10% SEN support."""
+    return "E" if draw < 0.02 else "K" if draw < 0.12 else "N"
 
 
 def seed(students_per_year: int = 24, today: date | None = None) -> dict:

@@ -131,6 +131,10 @@ class Versioned:
         return {"version_id_col": cls.__table__.c.version}
 
 
+SEN_LABELS = {"N": "No SEN", "K": "SEN support (K)", "E": "EHC plan (E)"}
+SEX_LABELS = {"F": "Female", "M": "Male"}
+
+
 class Student(Versioned, db.Model):
     __tablename__ = "students"
     __table_args__ = (
@@ -149,7 +153,13 @@ class Student(Versioned, db.Model):
     pupil_premium: Mapped[bool] = mapped_column(Boolean, default=False)
     fsm_ever6: Mapped[bool] = mapped_column(Boolean, default=False)
     looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
-    sen: Mapped[bool | None] = mapped_column(Boolean)
+    # Pupil Premium as the school records it, and the day that record was made or confirmed.
+    pupil_premium_as_at: Mapped[date | None] = mapped_column(Date)
+    previously_looked_after: Mapped[bool] = mapped_column(Boolean, default=False)
+    # SEN provision as in the school census: N none, K SEN support, E EHC plan; None unknown.
+    sen: Mapped[str | None] = mapped_column(String(1))
+    # Sex as recorded in the school census: F or M; None when not recorded.
+    sex: Mapped[str | None] = mapped_column(String(1))
     ks2_maths: Mapped[int | None] = mapped_column(Integer)
     is_target: Mapped[bool] = mapped_column(Boolean, default=False)
     survey_opt_out: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -203,14 +213,29 @@ class Student(Versioned, db.Model):
     def takes_surveys(cls, on: date | None = None):
         return and_(cls.survey_opt_out.is_(False), cls.on_roll(on))
 
+    # Disadvantaged as the DfE defines it: free school meals at any time in the last six
+    # years (FSM Ever 6), looked after, or previously looked after. Pupil Premium is kept as
+    # the school records it and is not part of the rule.
     @hybrid_property
     def is_disadvantaged(self) -> bool:
-        return bool(self.pupil_premium or self.fsm_ever6 or self.looked_after)
+        return bool(self.fsm_ever6 or self.looked_after or self.previously_looked_after)
 
     @is_disadvantaged.expression
     @classmethod
     def is_disadvantaged(cls):
-        return or_(cls.pupil_premium.is_(True), cls.fsm_ever6.is_(True), cls.looked_after.is_(True))
+        return or_(
+            cls.fsm_ever6.is_(True),
+            cls.looked_after.is_(True),
+            cls.previously_looked_after.is_(True),
+        )
+
+    @property
+    def sen_label(self) -> str:
+        return SEN_LABELS.get(self.sen or "", "Not recorded")
+
+    @property
+    def sex_label(self) -> str:
+        return SEX_LABELS.get(self.sex or "", "Not recorded")
 
     def __repr__(self) -> str:
         return f"<Student {self.upn}>"
@@ -305,3 +330,42 @@ class Upload(db.Model):
     applied_at: Mapped[datetime | None] = mapped_column(DateTime)
     note: Mapped[str | None] = mapped_column(Text)
     parsed_table: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class TargetBaseline(db.Model):
+    """A cohort's confirmed target list: the students who were target students of one
+    school's cohort (the academic year they entered Year 7) on the day a lead confirmed it,
+    by which criteria and who confirmed it. Target figures count these students whatever
+    their mark says later (intention to treat). One per school and cohort, never replaced."""
+
+    __tablename__ = "target_baselines"
+    __table_args__ = (
+        UniqueConstraint("school_id", "entry_year", name="uq_target_baselines_school_cohort"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(ForeignKey("schools.id"))
+    entry_year: Mapped[int] = mapped_column(Integer)
+    confirmed_on: Mapped[date] = mapped_column(Date)
+    criteria: Mapped[str] = mapped_column(Text, default="")
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Who confirmed it as text (an email, or "command line"), kept if the account goes.
+    confirmed_by_label: Mapped[str] = mapped_column(String(254))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+
+    school: Mapped[School] = relationship()
+    confirmed_by: Mapped[User | None] = relationship()
+    students: Mapped[list[Student]] = relationship(
+        secondary="target_baseline_students", order_by=(Student.last_name, Student.first_name)
+    )
+
+
+class TargetBaselineStudent(db.Model):
+    __tablename__ = "target_baseline_students"
+
+    baseline_id: Mapped[int] = mapped_column(
+        ForeignKey("target_baselines.id", ondelete="CASCADE"), primary_key=True
+    )
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("students.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
-from app import academic
+from app import academic, dates
 from app.access import UPN_NOT_HERE
 from app.imports.cells import (
     Cell,
@@ -33,6 +33,7 @@ from app.imports.columns import (
     ImportResult,
     RowError,
     check_table,
+    map_columns,
 )
 from app.imports.table import Table
 from app.upn import InvalidUPN, normalise_upn
@@ -49,14 +50,37 @@ COLUMNS: tuple[Column, ...] = (
     Column("preferred_name", "Preferred forename", ("Preferred Forename",)),
     Column("date_of_birth", "Date of birth", ("DOB", "Date of Birth")),
     Column("pupil_premium", "Pupil Premium", ("Pupil Premium", "PP", "Pupil Premium Indicator")),
-    Column("fsm_ever6", "FSM Ever 6", ("FSM Ever 6", "FSM6")),
+    Column(
+        "fsm_ever6",
+        "FSM Ever 6",
+        ("FSM Ever 6", "FSM6", "Disadvantaged FSM Ever 6", "Disadvantaged FSM6"),
+    ),
     Column("looked_after", "Looked after", ("Looked After", "CLA", "LAC")),
-    Column("sen", "SEN", ("SEN", "SEN Status")),
+    Column("sen", "SEN", ("SEN", "SEN Status", "SEN Provision")),
     Column("ks2_maths", "KS2 maths", ("KS2 Maths", "KS2 Maths Scaled Score")),
     Column("group", "Group", ("Maths Set", "Group", "Class")),
+    Column("entry_year", "Entry year", ("Entry Year", "Year of Entry", "Y7 Entry Year")),
+    Column("left_on", "Leaving date", ("Leaving Date", "Date of Leaving", "Date Left")),
+    Column("is_target", "Target", ("Target", "Target Student")),
+    Column(
+        "previously_looked_after",
+        "Previously looked after",
+        ("Previously Looked After", "PLAC", "Previously LAC", "Post LAC"),
+    ),
+    Column("sex", "Sex", ("Sex", "Gender")),
+    # Not stored: the tracker works "disadvantaged" out (Student.is_disadvantaged); a row
+    # saying Y is checked against its own FSM Ever 6 / Looked after / PLAC cells.
+    Column("disadvantaged", "Disadvantaged", ("Disadvantaged", "Disadvantaged Indicator")),
 )
+# With an Entry year column, Year is needed only on the rows whose Entry year is empty.
+_COLUMNS_WITH_ENTRY_YEAR = tuple(
+    replace(c, required=False) if c.key == "year" else c for c in COLUMNS
+)
+DISADVANTAGE_REASONS = ("fsm_ever6", "looked_after", "previously_looked_after")
 
-_SEN_YES = {"k", "e"}
+_SEN_CODES = {"n": "N", "no": "N", "k": "K", "e": "E"}
+_SEX_CODES = {"f": "F", "female": "F", "m": "M", "male": "M"}
+_ENTRY_YEAR = re.compile(r"^(\d{4})(?:\s*[/-]\s*(\d{2}|\d{4}))?$")
 _YEAR = re.compile(r"^(?:y|yr|year)?\s*(\d{1,2})$", re.IGNORECASE)
 _INTEGER = re.compile(r"^[+-]?\d+(?:\.0+)?$")
 
@@ -76,19 +100,60 @@ class RosterRecord:
 # Cells -----------------------------------------------------------------------------------
 
 
-def parse_sen(cell: Cell) -> bool | None:
-    """Return SEN as True/False, or None when empty (not recorded): a Yes/No value or the
-    MIS codes N (no SEN), K (SEN support) and E (EHC plan)."""
-    if isinstance(cell, bool):
-        return cell
+def parse_sen(cell: Cell) -> str | None:
+    """Return the census SEN code N (no SEN; also No), K (SEN support) or E (EHC plan), or
+    None when empty (not recorded). Yes is refused: it does not say which of K and E."""
     text = cell_text(cell).casefold()
     if not text:
         return None
-    if text in _SEN_YES or is_yes(text):
-        return True
-    if is_no(text):
-        return False
-    raise CellError(f"Use N, K or E (or Yes/No), not '{cell_text(cell)}'")
+    if text in _SEN_CODES:
+        return _SEN_CODES[text]
+    if is_yes(text) or is_no(text):
+        raise CellError(
+            f"Use N, K or E, not '{cell_text(cell)}': K for SEN support, E for an EHC plan"
+        )
+    raise CellError(f"Use N (no SEN), K (SEN support) or E (EHC plan), not '{cell_text(cell)}'")
+
+
+def parse_sex(cell: Cell) -> str | None:
+    """Return sex as in the school census, F or M (Female/Male too), or None when empty."""
+    text = cell_text(cell).casefold()
+    if not text:
+        return None
+    if text in _SEX_CODES:
+        return _SEX_CODES[text]
+    raise CellError(f"Use F or M, as in the school census, not '{cell_text(cell)}'")
+
+
+def parse_entry_year(cell: Cell, today: date) -> int:
+    """Return the academic year a student entered Year 7, from 2019, 2019/20, 2019-20 or
+    2019/2020; raise CellError otherwise, or for a year after the current one."""
+    text = cell_text(cell)
+    match = _ENTRY_YEAR.match(text)
+    if not match:
+        raise CellError(f"Entry year must be a year such as 2019 or 2019/20, not '{text}'")
+    year = int(match.group(1))
+    second = match.group(2)
+    if second is not None and int(second) not in (year + 1, (year + 1) % 100):
+        raise CellError(f"'{text}' is not an academic year: {academic.label(year)} follows {year}")
+    if year < 2000:
+        raise CellError(f"Entry year {text} is too early: the tracker starts at 2000/01")
+    if year > academic.academic_year(today):
+        raise CellError(
+            f"Entry year {academic.label(year)} has not started yet "
+            f"(this is {academic.label(academic.academic_year(today))})"
+        )
+    return year
+
+
+def parse_any_date(cell: Cell) -> date | None:
+    """Return the date of a cell (past or future), None when it is empty."""
+    if is_blank(cell):
+        return None
+    try:
+        return dates.parse_date(cell)
+    except dates.DateError as error:
+        raise CellError(str(error)) from error
 
 
 def parse_year_group(cell: Cell) -> int:
@@ -167,7 +232,9 @@ def validate(
             record.is_new = record.upn not in existing
         return checked
 
-    return check_table(table, COLUMNS, check_row, across_rows)
+    index, _ignored = map_columns(table.headers, COLUMNS)
+    columns = _COLUMNS_WITH_ENTRY_YEAR if "entry_year" in index else COLUMNS
+    return check_table(table, columns, check_row, across_rows)
 
 
 def _check_row(
@@ -201,9 +268,16 @@ def _check_row(
                 problem(key, str(error))
 
     year_group = 0
-    cell = cell_at(cells, index["year"])
-    if is_blank(cell):
-        problem("year", EMPTY)
+    entry_cell = cell_at(cells, index["entry_year"]) if "entry_year" in index else None
+    cell = cell_at(cells, index["year"]) if "year" in index else None
+    if not is_blank(entry_cell):  # the Entry year wins over the Year
+        try:
+            data["entry_year"] = parse_entry_year(entry_cell, today)
+            year_group = academic.year_group(data["entry_year"], today)
+        except CellError as error:
+            problem("entry_year", str(error))
+    elif is_blank(cell):
+        problem("year" if "year" in index else "entry_year", EMPTY)
     else:
         try:
             year_group = parse_year_group(cell)
@@ -218,6 +292,10 @@ def _check_row(
         "looked_after": parse_flag,
         "sen": parse_sen,
         "ks2_maths": parse_ks2,
+        "left_on": parse_any_date,
+        "is_target": parse_flag,
+        "previously_looked_after": parse_flag,
+        "sex": parse_sex,
     }
     for key, parse in parsers.items():
         if key in index:
@@ -225,6 +303,9 @@ def _check_row(
                 data[key] = parse(cell_at(cells, index[key]))
             except CellError as error:
                 problem(key, str(error))
+
+    if "disadvantaged" in index:
+        _check_disadvantaged(cell_at(cells, index["disadvantaged"]), data, index, problem)
 
     group = None
     if "group" in index:
@@ -237,3 +318,28 @@ def _check_row(
         return None, problems
     record = RosterRecord(row=number, upn=upn, data=data, year_group=year_group, group=group)
     return record, problems
+
+
+def _check_disadvantaged(cell: Cell, data: dict, index: dict, problem) -> None:
+    """Check a Disadvantaged cell (Y/N; never stored: the tracker derives it). A row saying
+    Y must give a reason the tracker counts in its own columns: FSM Ever 6, Looked after or
+    Previously looked after (see docs/outcomes.md, "Who is counted")."""
+    try:
+        disadvantaged = parse_flag(cell)
+    except CellError as error:
+        problem("disadvantaged", str(error))
+        return
+    if not disadvantaged or any(data.get(key) for key in DISADVANTAGE_REASONS):
+        return
+    labels = {c.key: c.label for c in COLUMNS}
+    given = [labels[key] for key in DISADVANTAGE_REASONS if key in index]
+    reason = (
+        f"this row's {' and '.join(given)} say No"
+        if given
+        else "the file has no FSM Ever 6, Looked after or Previously looked after column"
+    )
+    problem(
+        "disadvantaged",
+        f"Disadvantaged says Yes but {reason}: the tracker works disadvantaged out from "
+        "those (the DfE definition), so give the reason there",
+    )

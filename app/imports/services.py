@@ -23,7 +23,17 @@ from app.imports.columns import ImportResult, file_upns
 from app.imports.importer import ImportBlocked, Importer, ImportPlan, skipped_text
 from app.imports.roster import RosterRecord
 from app.imports.table import Table
-from app.models import Group, GroupKind, GroupMember, School, Student, User, fold
+from app.models import (
+    SEN_LABELS,
+    SEX_LABELS,
+    Group,
+    GroupKind,
+    GroupMember,
+    School,
+    Student,
+    User,
+    fold,
+)
 from app.students.services import create_students, update_students
 
 __all__ = ["ROSTER", "ImportBlocked", "RosterImporter", "RosterPlan", "ImportSummary"]
@@ -39,6 +49,11 @@ FIELD_LABELS = {
     "looked_after": "Looked after",
     "sen": "SEN",
     "ks2_maths": "KS2 maths",
+    "left_on": "Leaving date",
+    "is_target": "Target",
+    "previously_looked_after": "Previously looked after",
+    "sex": "Sex",
+    "pupil_premium_as_at": "Pupil Premium as at",
 }
 
 
@@ -132,9 +147,14 @@ def existing_upns(upns: Iterable[str]) -> dict[str, int]:
 
 def _display(name: str, value, today: date) -> str:
     if name == "entry_year":
-        return f"Year {academic.year_group(value, today)}"
+        year = academic.year_group(value, today)
+        return (
+            f"Year {year}" if year <= academic.LAST_YEAR_GROUP else f"Y7 in {academic.label(value)}"
+        )
+    if name in ("sen", "sex"):
+        return (SEN_LABELS if name == "sen" else SEX_LABELS).get(value or "", "Not recorded")
     if value is None:
-        return "Not recorded" if name == "sen" else "—"
+        return "—"
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, date):
@@ -184,6 +204,8 @@ class RosterImporter(Importer):
                 plan.groups_to_create.append(record.group)
             student = students.get(record.upn)
             if student is None:
+                if "pupil_premium" in record.data:
+                    record.data["pupil_premium_as_at"] = today
                 plan.new.append(record)
                 continue
             changes = {
@@ -191,6 +213,8 @@ class RosterImporter(Importer):
                 for name, value in record.data.items()
                 if name != "upn" and getattr(student, name) != value
             }
+            if "pupil_premium" in changes:  # the day the school's record said so
+                changes["pupil_premium_as_at"] = today
             joins = bool(record.group) and (group is None or (group.id, student.id) not in members)
             if not (changes or joins):
                 plan.unchanged.append(record)

@@ -8,6 +8,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TextAreaField,
 )
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
@@ -36,15 +37,27 @@ class StudentForm(FlaskForm):
     preferred_name = StringField("Preferred name", validators=[Optional(), Length(max=100)])
     date_of_birth = UKDateField("Date of birth", validators=[Optional()])
     year_group = SelectField("Year group", choices=YEAR_GROUPS)
-    pupil_premium = BooleanField("Pupil Premium")
-    fsm_ever6 = BooleanField("FSM ever 6")
-    looked_after = BooleanField("Looked after or previously looked after")
-    sen = SelectField(
-        "SEN",
+    sex = SelectField(
+        "Sex (as in the school census)",
         choices=[
             SelectChoice("", "Not recorded"),
-            SelectChoice("yes", "Yes"),
-            SelectChoice("no", "No"),
+            SelectChoice("F", "Female"),
+            SelectChoice("M", "Male"),
+        ],
+        default="",
+    )
+    pupil_premium = BooleanField("Pupil Premium")
+    pupil_premium_as_at = UKDateField("Pupil Premium recorded as at", validators=[Optional()])
+    fsm_ever6 = BooleanField("FSM ever 6 (free school meals in the last six years)")
+    looked_after = BooleanField("Looked after")
+    previously_looked_after = BooleanField("Previously looked after")
+    sen = SelectField(
+        "SEN provision",
+        choices=[
+            SelectChoice("", "Not recorded"),
+            SelectChoice("N", "No SEN (N)"),
+            SelectChoice("K", "SEN support (K)"),
+            SelectChoice("E", "EHC plan (E)"),
         ],
         default="",
     )
@@ -53,6 +66,10 @@ class StudentForm(FlaskForm):
         validators=[Optional(), NumberRange(80, 120, "A KS2 scaled score is from 80 to 120")],
     )
     is_target = BooleanField("Target student")
+    target_reason = StringField(
+        "Reason for changing the target mark",
+        validators=[Optional(), Length(max=200, message="At most 200 characters")],
+    )
     survey_opt_out = BooleanField("Opted out of surveys")
     left_on = UKDateField("Date left the school", validators=[Optional()])
     # The version of the student the form showed, so a save over a newer change is refused.
@@ -67,8 +84,10 @@ class StudentForm(FlaskForm):
             "preferred_name",
             "date_of_birth",
             "pupil_premium",
+            "pupil_premium_as_at",
             "fsm_ever6",
             "looked_after",
+            "previously_looked_after",
             "ks2_maths",
             "is_target",
             "survey_opt_out",
@@ -76,7 +95,8 @@ class StudentForm(FlaskForm):
         ):
             getattr(self, name).data = getattr(student, name)
         self.year_group.data = str(min(max(student.year_group(today), 7), 13))
-        self.sen.data = {True: "yes", False: "no", None: ""}[student.sen]
+        self.sen.data = student.sen or ""
+        self.sex.data = student.sex or ""
         self.version.data = student.version
 
     def student_data(self, today: date) -> dict:
@@ -89,11 +109,26 @@ class StudentForm(FlaskForm):
             "date_of_birth": self.date_of_birth.data,
             "entry_year": academic.entry_year_for(int(self.year_group.data), today),
             "pupil_premium": self.pupil_premium.data,
+            "pupil_premium_as_at": self.pupil_premium_as_at.data,
             "fsm_ever6": self.fsm_ever6.data,
             "looked_after": self.looked_after.data,
-            "sen": {"yes": True, "no": False}.get(self.sen.data),
+            "previously_looked_after": self.previously_looked_after.data,
+            "sen": self.sen.data or None,
+            "sex": self.sex.data or None,
             "ks2_maths": self.ks2_maths.data,
             "is_target": self.is_target.data,
             "survey_opt_out": self.survey_opt_out.data,
             "left_on": self.left_on.data,
         }
+
+
+class ConfirmTargetsForm(FlaskForm):
+    """Confirm a cohort's target list: how its target students were chosen."""
+
+    criteria = TextAreaField(
+        "How were these target students chosen?",
+        validators=[
+            DataRequired("Say how the target students were chosen"),
+            Length(max=1000, message="At most 1000 characters"),
+        ],
+    )

@@ -6,6 +6,7 @@ from app import audit, conflicts
 from app.codes import new_code
 from app.extensions import db
 from app.models import AuditEvent, Student, User, _refresh_search_text, utcnow
+from app.students import baseline
 
 STUDENT_FIELDS = (
     "upn",
@@ -17,7 +18,10 @@ STUDENT_FIELDS = (
     "pupil_premium",
     "fsm_ever6",
     "looked_after",
+    "previously_looked_after",
     "sen",
+    "sex",
+    "pupil_premium_as_at",
     "ks2_maths",
     "is_target",
     "survey_opt_out",
@@ -45,16 +49,27 @@ def create_student(actor: User | None, school_id: int, data: dict) -> Student:
 
 
 def update_student(
-    actor: User | None, student: Student, data: dict, version: int | None = None
+    actor: User | None,
+    student: Student,
+    data: dict,
+    version: int | None = None,
+    target_reason: str = "",
 ) -> bool:
     """Apply validated `data` to `student`; audit what changed. Return True if anything did.
 
     `version` is the one the edit form showed (None: not checked, as for imports): raises
     EditConflict, changing nothing, when the student has changed since (see app.conflicts).
+    A change of the target mark after the cohort's target list was confirmed needs
+    `target_reason` (raises baseline.ReasonRequired, changing nothing) and is audited with it.
     """
     conflicts.check(student, version, {k: v for k, v in data.items() if k in STUDENT_FIELDS})
+    data = dict(data)
+    target = data.pop("is_target", None)
+    target_changes = target is not None and bool(target) != bool(student.is_target)
+    if target_changes and not target_reason.strip() and baseline.baseline_of(student):
+        raise baseline.ReasonRequired("Give a reason for changing the target mark")
     with conflicts.stale_guard(student):
-        return audit.edited(
+        changed = audit.edited(
             actor,
             "student.update",
             student,
@@ -62,11 +77,14 @@ def update_student(
             data,
             summary=f"Edited {student.full_name}",
         )
+    if target_changes:
+        changed = baseline.set_target(actor, student, bool(target), target_reason) or changed
+    return changed
 
 
-def set_target(actor: User | None, student: Student, is_target: bool) -> bool:
-    """Mark or unmark `student` as a target student."""
-    return update_student(actor, student, {"is_target": is_target})
+def set_target(actor: User | None, student: Student, is_target: bool, reason: str = "") -> bool:
+    """Mark or unmark `student` as a target student (see baseline.set_target)."""
+    return baseline.set_target(actor, student, is_target, reason)
 
 
 # Bulk variants for imports: the same rows and audit entries, in a few statements per chunk.

@@ -231,14 +231,14 @@ def test_stored_values_are_shown_as_people_read_them(app, two_leads):
     ann_client, ben_client = client_of(app, ann), client_of(app, ben)
     ann_form = form_fields(ann_client.get(url).get_data(as_text=True))
     ben_form = form_fields(ben_client.get(url).get_data(as_text=True))
-    changes = {"date_of_birth": "2012-03-27", "sen": "yes", "pupil_premium": "y"}
+    changes = {"date_of_birth": "2012-03-27", "sen": "K", "pupil_premium": "y"}
     assert ben_client.post(url, data={**ben_form, **changes}).status_code == 303
 
     page = ann_client.post(url, data={**ann_form, "first_name": "Aimee"}).get_data(as_text=True)
 
     for row in (
         "Date of birth</a></th><td>(empty)</td><td>27/03/2012</td>",  # the house date format
-        "SEN</a></th><td>Not recorded</td><td>Yes</td>",  # a choice's label
+        "SEN provision</a></th><td>Not recorded</td><td>SEN support (K)</td>",  # a label
         "Pupil Premium</a></th><td>No</td><td>Yes</td>",
     ):
         assert row in page

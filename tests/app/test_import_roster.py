@@ -131,7 +131,7 @@ def test_a_full_row_becomes_student_data():
         "pupil_premium": True,
         "fsm_ever6": False,
         "looked_after": False,
-        "sen": True,
+        "sen": "K",
         "ks2_maths": 104,
     }
 
@@ -201,11 +201,18 @@ def test_a_bad_flag_is_a_problem_in_that_column():
 
 @pytest.mark.parametrize(
     ("value", "sen"),
-    [("N", False), ("K", True), ("E", True), ("e", True), ("Y", True), ("No", False), ("", None)],
+    [("N", "N"), ("K", "K"), ("E", "E"), ("e", "E"), ("No", "N"), ("", None)],
 )
-def test_sen_values(value, sen):
+def test_sen_values_are_the_census_codes(value, sen):
     (record,) = one([UPN1, "Ann", "Lee", "9", value], header=HEADER + ["SEN Status"]).records
-    assert record.data["sen"] is sen
+    assert record.data["sen"] == sen
+
+
+@pytest.mark.parametrize("value", ["Y", "Yes"])
+def test_sen_yes_is_refused_because_it_does_not_say_support_or_plan(value):
+    error = only_error(one([UPN1, "Ann", "Lee", "9", value], header=HEADER + ["SEN"]))
+    assert error.column == "SEN"
+    assert "K for SEN support, E for an EHC plan" in error.message
 
 
 def test_a_bad_sen_value_is_a_problem():
@@ -451,3 +458,123 @@ def test_files_that_cannot_be_read_give_a_clear_message(content, filename, words
 def test_an_empty_xlsx_has_no_header_row():
     with pytest.raises(ImportFileError, match="no header row"):
         read_table(xlsx_bytes([]), "roster.xlsx")
+
+
+# Census, target and cohort columns ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("header", "key"),
+    [
+        ("Entry Year", "entry_year"),
+        ("Year of Entry", "entry_year"),
+        ("Leaving Date", "left_on"),
+        ("Date of Leaving", "left_on"),
+        ("Target", "is_target"),
+        ("Target Student", "is_target"),
+        ("Previously Looked After", "previously_looked_after"),
+        ("PLAC", "previously_looked_after"),
+        ("Sex", "sex"),
+        ("Gender", "sex"),
+        ("Disadvantaged", "disadvantaged"),
+        ("Disadvantaged FSM6", "fsm_ever6"),
+        ("Disadvantaged (FSM Ever 6)", "fsm_ever6"),
+    ],
+)
+def test_new_optional_headers_are_recognised(header, key):
+    index, _ = map_columns([header], roster.COLUMNS)
+    assert index == {key: 0}
+
+
+@pytest.mark.parametrize("value", ["2019", "2019/20", "2019-20", "2019/2020", 2019])
+def test_entry_year_wins_over_year_so_leavers_can_be_imported(value):
+    header = ["UPN", "Forename", "Surname", "Year", "Entry Year", "Leaving Date"]
+    (record,) = one([UPN1, "Ann", "Lee", "", value, "20/07/2024"], header=header).records
+    assert record.data["entry_year"] == 2019
+    assert record.data["left_on"] == date(2024, 7, 20)
+    assert record.year_group == academic.year_group(2019, TODAY)  # past Year 13
+
+
+def test_with_an_entry_year_column_the_year_column_is_not_needed():
+    header = ["UPN", "Forename", "Surname", "Entry Year"]
+    result = one([UPN1, "Ann", "Lee", "2021/22"], header=header)
+    assert result.errors == [] and result.records[0].data["entry_year"] == 2021
+
+
+def test_a_row_with_neither_entry_year_nor_year_is_a_problem():
+    header = ["UPN", "Forename", "Surname", "Year", "Entry Year"]
+    error = only_error(one([UPN1, "Ann", "Lee", "", ""], header=header))
+    assert (error.column, error.message) == ("Year", "This cell is empty; a value is required")
+    (record,) = one([UPN1, "Ann", "Lee", "Y9", ""], header=header).records  # Year is used
+    assert record.data["entry_year"] == academic.entry_year_for(9, TODAY)
+
+
+def test_a_file_with_neither_column_is_refused_on_its_header():
+    result = one([UPN1, "Ann", "Lee"], header=["UPN", "Forename", "Surname"])
+    assert result.missing_columns == ["Year"] and result.records == []
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("2019/21", "'2019/21' is not an academic year: 2019/20 follows 2019"),
+        ("19/20", "Entry year must be a year such as 2019 or 2019/20, not '19/20'"),
+        ("Year 7", "Entry year must be a year such as 2019 or 2019/20, not 'Year 7'"),
+        ("2026", "Entry year 2026/27 has not started yet (this is 2025/26)"),
+        ("1999", "Entry year 1999 is too early: the tracker starts at 2000/01"),
+    ],
+)
+def test_a_bad_entry_year_is_a_problem_that_says_why(value, message):
+    header = ["UPN", "Forename", "Surname", "Entry Year"]
+    error = only_error(one([UPN1, "Ann", "Lee", value], header=header))
+    assert (error.column, error.message) == ("Entry Year", message)
+
+
+def test_a_leaving_date_may_be_still_to_come_but_must_be_a_date():
+    header = HEADER + ["Leaving Date"]
+    (record,) = one([UPN1, "Ann", "Lee", "11", "31/08/2026"], header=header).records
+    assert record.data["left_on"] == date(2026, 8, 31)
+    assert one([UPN1, "Ann", "Lee", "11", ""], header=header).records[0].data["left_on"] is None
+    error = only_error(one([UPN1, "Ann", "Lee", "11", "soon"], header=header))
+    assert error.column == "Leaving Date"
+
+
+@pytest.mark.parametrize(("value", "sex"), [("F", "F"), ("m", "M"), ("Female", "F"), ("", None)])
+def test_sex_values(value, sex):
+    (record,) = one([UPN1, "Ann", "Lee", "9", value], header=HEADER + ["Sex"]).records
+    assert record.data["sex"] == sex
+
+
+def test_a_sex_other_than_the_census_codes_is_a_problem():
+    error = only_error(one([UPN1, "Ann", "Lee", "9", "X"], header=HEADER + ["Gender"]))
+    assert (error.column, error.message) == (
+        "Gender",
+        "Use F or M, as in the school census, not 'X'",
+    )
+
+
+def test_target_and_previously_looked_after_are_flags():
+    header = HEADER + ["Target", "PLAC"]
+    (record,) = one([UPN1, "Ann", "Lee", "9", "Y", "Yes"], header=header).records
+    assert record.data["is_target"] is True and record.data["previously_looked_after"] is True
+    error = only_error(one([UPN1, "Ann", "Lee", "9", "maybe", "N"], header=header))
+    assert error.column == "Target"
+
+
+def test_disadvantaged_is_never_stored_but_must_have_a_reason():
+    header = HEADER + ["Disadvantaged", "FSM6", "PLAC"]
+    (fsm,) = one([UPN1, "Ann", "Lee", "9", "Y", "Y", "N"], header=header).records
+    assert "disadvantaged" not in fsm.data and fsm.data["fsm_ever6"] is True
+    (plac,) = one([UPN1, "Ann", "Lee", "9", "Y", "N", "Y"], header=header).records
+    assert plac.data["previously_looked_after"] is True
+    (no,) = one([UPN1, "Ann", "Lee", "9", "N", "N", "N"], header=header).records
+    assert "disadvantaged" not in no.data
+    error = only_error(one([UPN1, "Ann", "Lee", "9", "Y", "N", "N"], header=header))
+    assert error.column == "Disadvantaged"
+    assert "FSM Ever 6 and Previously looked after say No" in error.message
+
+
+def test_disadvantaged_alone_says_which_columns_to_add():
+    error = only_error(one([UPN1, "Ann", "Lee", "9", "Y"], header=HEADER + ["Disadvantaged"]))
+    assert "no FSM Ever 6, Looked after or Previously looked after column" in error.message
+    assert one([UPN1, "Ann", "Lee", "9", "N"], header=HEADER + ["Disadvantaged"]).errors == []

@@ -299,7 +299,11 @@ def test_reimport_updates_matched_students_and_never_duplicates(client, auth, sc
         select(AuditEvent).where(AuditEvent.action == "student.update")
     ).all()
     assert len(updates) == 1
-    assert updates[0].after == {"first_name": "Anne", "pupil_premium": True}
+    assert updates[0].after == {
+        "first_name": "Anne",
+        "pupil_premium": True,
+        "pupil_premium_as_at": date.today().isoformat(),  # the day the import said so
+    }
 
 
 def test_joining_a_group_counts_as_an_update(client, auth, school, lead):

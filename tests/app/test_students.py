@@ -120,7 +120,7 @@ def test_edit_student_details_is_saved_and_audited(client, auth, school, lead):
             "year_group": "10",
             "ks2_maths": "111",
             "pupil_premium": "y",
-            "sen": "no",
+            "sen": "N",
             "date_of_birth": "2012-03-27",
         },
     )
@@ -128,7 +128,7 @@ def test_edit_student_details_is_saved_and_audited(client, auth, school, lead):
     db.session.expire_all()
     student = db.session.get(Student, student.id)
     assert (student.first_name, student.preferred_name, student.ks2_maths) == ("New", "Newt", 111)
-    assert student.year_group() == 10 and student.pupil_premium and student.sen is False
+    assert student.year_group() == 10 and student.pupil_premium and student.sen == "N"
     assert student.date_of_birth == date(2012, 3, 27)
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "student.update")
