@@ -2,16 +2,21 @@
 
 Scales, highest first (U, "unclassified", is the lowest grade on every scale):
 
-- GCSE Maths: 9-1, U. Foundation tier: 5-1, U. Higher tier: 9-4, with an allowed 3, and U.
+- GCSE Maths and GCSE Statistics: 9-1, U. Foundation tier: 5-1, U. Higher tier: 9-4, with an
+  allowed 3, and U.
 - AQA Level 2 Further Maths: 9-4, U.
-- AS Maths, AS Further Maths and Core Maths: A-E, U.
+- AS Maths, AS Further Maths, Core Maths and OCR Level 3 FSMQ Additional Maths: A-E, U.
 - A-level Maths and A-level Further Maths: A*, A-E, U.
 - KS3 maths: the school's working-at grade on the GCSE scale, 9-1, U (U meaning below 1).
 
-A tier applies to GCSE Maths only. It is required for a mock or final grade, because a paper
-is always sat at one tier and the tier is what shows that, say, a 6 on foundation is a typing
-error. For a target, working-at or predicted grade it is optional; when it is given it
+A tier applies to the two GCSEs only. It is required for a mock or final grade, because a
+paper is always sat at one tier and the tier is what shows that, say, a 6 on foundation is a
+typing error. For a target, working-at or predicted grade it is optional; when it is given it
 constrains the grade in the same way.
+
+A final may instead say the exam was not sat: NE (not entered), ABS or X (absent), as results
+files write them; they need no tier and are on no scale (`is_not_sat`). A final also records
+its exam series ("June 2026", see tracking.exam_series), never after the date of the grade.
 
 Grades are stored as their normalised text ("9", "A*", "U"). `points` turns a grade into a
 number for comparisons and charts: a number grade counts as itself, a letter grade as its
@@ -23,12 +28,14 @@ the current grade of a kind is the newest record of that kind (`current`).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import Any
 
 from tracking.current import newest_first
+from tracking.exam_series import SeriesError, parse_series, series_label
 
 
 class GradeError(ValueError):
@@ -47,6 +54,8 @@ class Qualification(StrEnum):
     A_LEVEL_FURTHER_MATHS = "a_level_further_maths"
     CORE_MATHS = "core_maths"
     KS3_MATHS = "ks3_maths"
+    FSMQ_ADDITIONAL_MATHS = "fsmq_additional_maths"
+    GCSE_STATISTICS = "gcse_statistics"
 
     @property
     def label(self) -> str:
@@ -89,8 +98,14 @@ _KIND_LABELS = {
     GradeKind.FINAL: "Final",
 }
 
-# Kinds of GCSE Maths grade that come from a paper sat at one tier.
+# Kinds of GCSE grade that come from a paper sat at one tier.
 TIER_REQUIRED_KINDS = frozenset({GradeKind.MOCK, GradeKind.FINAL})
+# The qualifications sat at a tier.
+TIERED = (Qualification.GCSE_MATHS, Qualification.GCSE_STATISTICS)
+
+# A final "grade" saying the exam was not sat: not entered, or absent (two codes in use).
+NOT_ENTERED = "NE"
+NOT_SAT = {NOT_ENTERED: "not entered", "ABS": "absent", "X": "absent"}
 
 UNGRADED = "U"
 _NUMBERS_9_TO_1 = ("9", "8", "7", "6", "5", "4", "3", "2", "1", UNGRADED)
@@ -126,6 +141,15 @@ _SCALES = {
     ),
     Qualification.CORE_MATHS: _Scale("Core Maths", "a Core Maths", _LETTERS_A_TO_E, "A-E, U"),
     Qualification.KS3_MATHS: _Scale("KS3 maths", "a KS3 maths", _NUMBERS_9_TO_1, "9-1, U"),
+    Qualification.FSMQ_ADDITIONAL_MATHS: _Scale(
+        "OCR Level 3 FSMQ Additional Maths",
+        "an OCR Level 3 FSMQ Additional Maths",
+        _LETTERS_A_TO_E,
+        "A-E, U",
+    ),
+    Qualification.GCSE_STATISTICS: _Scale(
+        "GCSE Statistics", "a GCSE Statistics", _NUMBERS_9_TO_1, "9-1, U"
+    ),
 }
 
 _TIER_SCALES = {
@@ -156,7 +180,7 @@ def parse_kind(key: str) -> GradeKind:
 def scale(qualification_key: str, tier: str | None = None) -> tuple[str, ...]:
     """Return the grades of a qualification (or of one GCSE tier), highest first, U last.
 
-    Raises GradeError for an unknown qualification, or a tier other than a GCSE Maths one.
+    Raises GradeError for an unknown qualification, or a tier other than a GCSE one.
     """
     qual = parse_qualification(qualification_key)
     tier_key = validate_tier(qual, tier)
@@ -165,26 +189,36 @@ def scale(qualification_key: str, tier: str | None = None) -> tuple[str, ...]:
     return _SCALES[qual].grades
 
 
-def validate_tier(qualification_key: str, tier: str | None, kind: str | None = None) -> str | None:
+def is_not_sat(grade: str | int | None) -> bool:
+    """Whether a grade (as typed or stored) is NE, ABS or X: the exam was not sat."""
+    return isinstance(grade, str) and "".join(grade.split()).upper() in NOT_SAT
+
+
+def validate_tier(
+    qualification_key: str, tier: str | None, kind: str | None = None, grade: str | None = None
+) -> str | None:
     """Return the normalised tier ("foundation", "higher" or None), or raise GradeError.
 
     Case and surrounding spaces do not matter, and an empty tier counts as none. A tier is
-    refused for any qualification but GCSE Maths; for GCSE Maths it is required when `kind`
-    is "mock" or "final" (a paper is sat at one tier) and optional otherwise, including when
-    no kind is given.
+    refused for any qualification but GCSE Maths and GCSE Statistics; for those it is
+    required when `kind` is "mock" or "final" (a paper is sat at one tier), unless `grade`
+    says the exam was not sat (NE, ABS, X), and optional otherwise, including when no kind
+    is given.
     """
     qual = parse_qualification(qualification_key)
     kind_key = parse_kind(kind) if kind is not None else None
     text = (tier or "").strip().lower()
-    if qual is not Qualification.GCSE_MATHS:
+    if qual not in TIERED:
         if text:
-            raise GradeError(f"A tier applies only to GCSE Maths, not to {qual.label}")
+            raise GradeError(
+                f"A tier applies only to GCSE Maths and GCSE Statistics, not to {qual.label}"
+            )
         return None
     if not text:
-        if kind_key in TIER_REQUIRED_KINDS:
+        if kind_key in TIER_REQUIRED_KINDS and not is_not_sat(grade):
             raise GradeError(
                 f"Choose the tier (foundation or higher) for a {kind_key.label.lower()} "
-                "GCSE Maths grade"
+                f"{qual.label} grade"
             )
         return None
     try:
@@ -199,18 +233,23 @@ def validate_grade(
     """Return the grade normalised as stored, or raise GradeError saying what is wrong.
 
     Normalising upper-cases and removes spaces: " a* " -> "A*", "u" -> "U", 7 -> "7". The grade
-    must be on the qualification's scale and, for GCSE Maths with a tier, on that tier's scale:
+    must be on the qualification's scale and, for a GCSE with a tier, on that tier's scale:
     "Grade 6 is not on the foundation tier (5-1, U)", "A* is not an AS Maths grade (A-E, U)".
     The tier itself is checked by `validate_tier` (with `kind`, which makes it required for a
-    GCSE Maths mock or final grade).
+    GCSE mock or final grade). NE, ABS and X are accepted for a final grade only ("NE (not
+    entered) is for a final grade only").
     """
     qual = parse_qualification(qualification_key)
-    tier_key = validate_tier(qual, tier, kind)
+    tier_key = validate_tier(qual, tier, kind, grade if isinstance(grade, str) else None)
     if isinstance(grade, bool) or not isinstance(grade, str | int):
         raise GradeError(f"Enter the grade as text, such as 7 or A* (got {grade!r})")
     text = "".join(str(grade).split()).upper()
     if not text:
         raise GradeError("Enter a grade")
+    if text in NOT_SAT and kind is not None:
+        if parse_kind(kind) is not GradeKind.FINAL:
+            raise GradeError(f"{text} ({NOT_SAT[text]}) is for a final grade only")
+        return text
     named = f"Grade {text}" if text.isdigit() else text
     if text not in _SCALES[qual].grades:
         raise GradeError(f"{named} is not {_SCALES[qual].noun} grade ({_SCALES[qual].summary})")
@@ -221,12 +260,62 @@ def validate_grade(
     return text
 
 
+def validate_series(
+    kind: str, series: str | date | None, recorded_on: date | None = None
+) -> date | None:
+    """Return the exam series (first day of its month) or None, or raise GradeError.
+
+    A series is for a final grade only, and cannot be after the date the grade is for
+    (`recorded_on`, when given): results come after the exams.
+    """
+    try:
+        found = parse_series(series)
+    except SeriesError as error:
+        raise GradeError(str(error)) from None
+    if found is None:
+        return None
+    if parse_kind(kind) is not GradeKind.FINAL:
+        raise GradeError("An exam series is for a final grade only")
+    if recorded_on is not None and found > recorded_on:
+        raise GradeError(
+            f"The series ({series_label(found)}) is after the date of the grade "
+            f"({recorded_on:%d/%m/%Y})"
+        )
+    return found
+
+
+def checked(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Return grade data (qualification, kind, grade, tier, recorded_on, series) normalised,
+    or raise GradeError with what is wrong: the grade and tier as `validate_grade` checks
+    them, the date required, the series as `validate_series` checks it."""
+    qualification = parse_qualification(data["qualification"]).value
+    kind = parse_kind(data["kind"]).value
+    raw = data["grade"]
+    tier = validate_tier(
+        qualification, data.get("tier"), kind, raw if isinstance(raw, str) else None
+    )
+    grade = validate_grade(qualification, raw, tier, kind)
+    recorded_on = data.get("recorded_on")
+    if not isinstance(recorded_on, date):
+        raise GradeError("Enter the date (or term) the grade is for")
+    series = validate_series(kind, data.get("series"), recorded_on)
+    return {
+        **data,
+        "qualification": qualification,
+        "kind": kind,
+        "tier": tier,
+        "grade": grade,
+        "series": series,
+    }
+
+
 def points(qualification_key: str, grade: str | int) -> int:
     """Return a number that orders the grades of a qualification: higher is better, U is 0.
 
     A number grade counts as itself (GCSE 7 -> 7) and a letter grade as its place above U
     (E -> 1 ... A -> 5, A* -> 6). The grade is validated first (without a tier), so an
-    off-scale grade raises GradeError rather than getting a misleading number.
+    off-scale grade raises GradeError rather than getting a misleading number; so does NE,
+    ABS or X, which is no grade (check `is_not_sat` first).
     """
     text = validate_grade(qualification_key, grade)
     if text == UNGRADED:
@@ -237,7 +326,11 @@ def points(qualification_key: str, grade: str | int) -> int:
 
 
 def at_least(qualification_key: str, grade: str | int, threshold: str | int) -> bool:
-    """Return whether `grade` is `threshold` or better, both on the qualification's scale."""
+    """Return whether `grade` is `threshold` or better, both on the qualification's scale.
+
+    NE, ABS and X (not sat) are never at least any grade."""
+    if is_not_sat(grade):
+        return False
     return points(qualification_key, grade) >= points(qualification_key, threshold)
 
 
@@ -246,8 +339,8 @@ class GradeEntry:
     """One recorded grade, as plain data: the pure view of a stored grade record.
 
     `recorded_on` is the date the grade is for (the day it was entered, or the start of the
-    term it belongs to); `id` is the record's id, and a higher id is a later record.
-    """
+    term it belongs to); `id` is the record's id, and a higher id is a later record. `series`:
+    a final's exam series, the first day of its month (None when not recorded)."""
 
     qualification: str
     kind: str
@@ -256,6 +349,7 @@ class GradeEntry:
     recorded_on: date
     id: int
     version: int = 1  # raised by each correction in place (see app.models.Versioned)
+    series: date | None = None
 
     @classmethod
     def of(cls, record) -> GradeEntry:
@@ -268,7 +362,13 @@ class GradeEntry:
             record.recorded_on,
             record.id,
             record.version,
+            getattr(record, "series", None),
         )
+
+    @property
+    def series_label(self) -> str:
+        """The exam series as people name it ("June 2026"), or "" when none is recorded."""
+        return series_label(self.series)
 
 
 def history(

@@ -4,6 +4,13 @@ from datetime import date
 
 import pytest
 
+from tracking.exam_series import (
+    SeriesError,
+    parse_series,
+    recent_series,
+    series_label,
+    series_value,
+)
 from tracking.grades import (
     GradeEntry,
     GradeError,
@@ -11,13 +18,16 @@ from tracking.grades import (
     Qualification,
     Tier,
     at_least,
+    checked,
     current,
     history,
+    is_not_sat,
     parse_kind,
     parse_qualification,
     points,
     scale,
     validate_grade,
+    validate_series,
     validate_tier,
 )
 
@@ -33,6 +43,8 @@ FULL_SCALES = {
     "a_level_further_maths": ("A*", *LETTERS_A_TO_E),
     "core_maths": LETTERS_A_TO_E,
     "ks3_maths": NUMBERS_9_TO_1,
+    "fsmq_additional_maths": LETTERS_A_TO_E,
+    "gcse_statistics": NUMBERS_9_TO_1,
 }
 
 
@@ -146,8 +158,10 @@ def test_unknown_qualification_or_kind():
     assert parse_kind("working_at") is GradeKind.WORKING_AT
 
 
-def test_a_tier_is_only_for_gcse_maths():
-    with pytest.raises(GradeError, match="A tier applies only to GCSE Maths, not to Core Maths"):
+def test_a_tier_is_only_for_the_gcses():
+    with pytest.raises(
+        GradeError, match="A tier applies only to GCSE Maths and GCSE Statistics, not to Core"
+    ):
         validate_grade("core_maths", "A", tier="higher")
     with pytest.raises(GradeError, match="not to KS3 maths"):
         scale("ks3_maths", "foundation")
@@ -297,3 +311,139 @@ def test_current_is_none_when_nothing_of_the_kind_is_recorded():
 def test_history_is_newest_first_and_keeps_every_record():
     assert [r.id for r in history(RECORDS, "predicted", "gcse_maths")] == [2, 4, 1]
     assert [r.id for r in history(RECORDS)] == [5, 2, 6, 4, 1, 3]
+
+
+# The new qualifications, the finals that were not sat, and exam series ----------------------
+
+
+def test_the_new_qualifications_have_their_names_and_scales():
+    assert Qualification("fsmq_additional_maths").label == "OCR Level 3 FSMQ Additional Maths"
+    assert Qualification("gcse_statistics").label == "GCSE Statistics"
+    with pytest.raises(GradeError, match=r"A\* is not an OCR Level 3 FSMQ Additional Maths grade"):
+        validate_grade("fsmq_additional_maths", "A*")
+    # GCSE Statistics is tiered like GCSE Maths.
+    assert scale("gcse_statistics", "foundation") == ("5", "4", "3", "2", "1", "U")
+    with pytest.raises(GradeError, match="final GCSE Statistics grade"):
+        validate_grade("gcse_statistics", "6", kind="final")
+    with pytest.raises(GradeError, match="not on the foundation tier"):
+        validate_grade("gcse_statistics", "6", tier="foundation", kind="final")
+
+
+@pytest.mark.parametrize("code", ["NE", "ABS", "X", " abs ", "x", "ne"])
+def test_a_final_may_say_the_exam_was_not_sat_without_a_tier(code):
+    expected = code.strip().upper()
+    assert validate_grade("gcse_maths", code, kind="final") == expected
+    assert validate_grade("a_level_maths", code, kind="final") == expected
+    assert validate_tier("gcse_maths", None, "final", code) is None
+    assert is_not_sat(code)
+
+
+@pytest.mark.parametrize(
+    ("kind", "code", "message"),
+    [
+        ("mock", "ABS", "ABS (absent) is for a final grade only"),
+        ("predicted", "NE", "NE (not entered) is for a final grade only"),
+        ("target", "X", "X (absent) is for a final grade only"),
+    ],
+)
+def test_not_sat_codes_are_refused_for_other_kinds(kind, code, message):
+    with pytest.raises(GradeError) as raised:
+        validate_grade("a_level_maths", code, kind=kind)
+    assert str(raised.value) == message
+
+
+def test_not_sat_is_no_grade_and_never_at_least_one():
+    assert not at_least("gcse_maths", "NE", "U")
+    assert not at_least("gcse_maths", "ABS", "1")
+    assert not is_not_sat("U") and not is_not_sat(None)
+    with pytest.raises(GradeError):
+        points("gcse_maths", "X")
+
+
+@pytest.mark.parametrize(
+    ("text", "series"),
+    [
+        ("June 2026", date(2026, 6, 1)),
+        ("jun 2026", date(2026, 6, 1)),
+        ("Jun-26", date(2026, 6, 1)),
+        ("Summer 2026", date(2026, 6, 1)),
+        ("November 2025", date(2025, 11, 1)),
+        ("nov 25", date(2025, 11, 1)),
+        ("2026-06", date(2026, 6, 1)),
+        ("06/2026", date(2026, 6, 1)),
+        (date(2026, 6, 15), date(2026, 6, 1)),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_a_series_is_read_as_its_month(text, series):
+    assert parse_series(text) == series
+
+
+@pytest.mark.parametrize(
+    "text", ["Autumn 2025", "June", "2026", "13/2026", "Juny 2026", "June 1900"]
+)
+def test_text_that_is_not_a_series_says_how_to_write_one(text):
+    with pytest.raises(SeriesError, match="write the month and year, such as June 2026"):
+        parse_series(text)
+
+
+def test_series_names_values_and_recent_choices():
+    assert series_label(date(2025, 11, 1)) == "November 2025"
+    assert series_value(date(2025, 11, 1)) == "2025-11"
+    assert series_label(None) == series_value(None) == ""
+    choices = recent_series(date(2026, 8, 20), years=1)
+    # Newest first; November 2026 has not started yet.
+    assert choices == [
+        ("2026-06", "June 2026"),
+        ("2025-11", "November 2025"),
+        ("2025-06", "June 2025"),
+    ]
+
+
+def test_validate_series_is_for_finals_and_not_after_the_grade():
+    day = date(2026, 8, 20)
+    assert validate_series("final", "June 2026", day) == date(2026, 6, 1)
+    assert validate_series("mock", "", day) is None
+    with pytest.raises(GradeError, match="An exam series is for a final grade only"):
+        validate_series("mock", "June 2026", day)
+    with pytest.raises(GradeError, match=r"The series \(November 2026\) is after the date"):
+        validate_series("final", "Nov 2026", day)
+    with pytest.raises(GradeError, match="not an exam series"):
+        validate_series("final", "Autumn", day)
+
+
+def test_checked_normalises_a_whole_grade():
+    data = {
+        "qualification": "gcse_maths",
+        "kind": "final",
+        "grade": " abs ",
+        "tier": "",
+        "recorded_on": date(2026, 8, 20),
+        "series": "Jun 2026",
+    }
+    assert checked(data) == {**data, "grade": "ABS", "tier": None, "series": date(2026, 6, 1)}
+    with pytest.raises(GradeError, match="Enter the date"):
+        checked({**data, "recorded_on": None})
+
+
+def test_an_entry_carries_its_series():
+    plain = GradeEntry("gcse_maths", "final", "7", "higher", date(2026, 8, 20), 1)
+    assert plain.series is None and plain.series_label == ""
+    dated = GradeEntry(
+        "gcse_maths", "final", "7", "higher", date(2026, 8, 20), 1, 1, date(2026, 6, 1)
+    )
+    assert dated.series_label == "June 2026"
+
+
+def test_a_final_not_sat_is_left_off_the_grade_chart_not_an_error():
+    from tracking.profiles.charts import grade_chart
+
+    entries = [
+        GradeEntry("gcse_maths", "mock", "6", "higher", date(2026, 1, 20), 1),
+        GradeEntry("gcse_maths", "final", "ABS", None, date(2026, 8, 20), 2),
+    ]
+    chart = grade_chart("gcse_maths", entries)
+    shown = {series.kind: [point.text for point in series.points] for series in chart.series}
+    assert shown.get("mock") == ["6"]
+    assert not shown.get("final")

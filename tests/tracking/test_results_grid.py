@@ -350,3 +350,133 @@ def test_grid_cell_unit_save_reports_states(app, grid_school):
     assert save_cell(lead, cell, "A*", choice).state == UNCHANGED
     bad = save_cell(lead, GridCell(ada, None, ""), "7", choice)
     assert bad.state == INVALID and "not an A-level Maths grade" in bad.message
+
+
+# Exam series and finals not sat, in the grid and in the timeline's grade form -------------
+
+JUNE = date(2026, 6, 1)
+
+
+def test_parse_choice_reads_the_series_of_a_final_grid():
+    choice, errors = grid.parse_choice({**FINAL_HIGHER, "series": "2026-06"}, DAY)
+    assert errors == {}
+    assert choice.series == JUNE
+    assert choice.label == "GCSE Maths, Final (higher tier), June 2026 series, 20/08/2026"
+    assert choice.params()["series"] == "2026-06"
+    assert grid.parse_choice(choice.params(), DAY) == (choice, {})
+    mock = {**FINAL_HIGHER, "kind": "mock", "series": "2026-06"}
+    assert grid.parse_choice(mock, DAY) == (
+        None,
+        {"series": "An exam series is for a final grade only"},
+    )
+    late = {**FINAL_HIGHER, "series": "2026-11"}
+    assert grid.parse_choice(late, DAY)[1] == {
+        "series": "The series (November 2026) is after the date of the grade (20/08/2026)"
+    }
+
+
+def test_is_unchanged_needs_the_same_series_too():
+    entry = GradeEntry("gcse_maths", "final", "7", "higher", DAY, 1, 1, JUNE)
+    assert grid.is_unchanged(
+        entry, "7", grid.GridChoice("gcse_maths", "final", "higher", DAY, None, JUNE)
+    )
+    assert not grid.is_unchanged(entry, "7", grid.GridChoice("gcse_maths", "final", "higher", DAY))
+
+
+def test_the_choose_page_offers_the_series(client, auth, grid_school):
+    _school, lead, _group, _students = grid_school
+    auth.login(lead)
+    page = client.get("/results").get_data(as_text=True)
+    assert '<label for="choose-series">Exam series (final grades)</label>' in page
+    assert "No series (not a final grade)</option>" in page
+    assert ">June 2025</option>" in page  # a past June series is always offered
+
+
+def test_a_final_grid_saves_the_series_and_not_sat_codes(client, auth, grid_school):
+    _school, lead, group, (ada, ben, cat) = grid_school
+    auth.login(lead)
+    query = {"group": group.id, **FINAL_HIGHER, "series": "2026-06"}
+    page = client.get("/results/grid", query_string=query).get_data(as_text=True)
+    assert "June 2026 series" in page
+    assert '<input type="hidden" name="series" value="2026-06">' in page
+    assert ",term,series" in page  # each cell's save sends the series
+    assert "type NE (not entered), or ABS or X (absent)" in page
+    for student, typed, stored in ((ada, "7", "7"), (ben, "ne", "NE"), (cat, "x", "X")):
+        response = cell_post(client, student, typed, series="2026-06")
+        assert response.status_code == 200 and "Saved" in response.get_data(as_text=True)
+        db.session.expire_all()
+        record = db.session.scalars(
+            select(GradeRecord).where(GradeRecord.student_id == student.id)
+        ).one()
+        assert (record.grade, record.series, record.series_label) == (stored, JUNE, "June 2026")
+    # The same code again in the same series changes nothing.
+    cell_post(client, ben, "NE", series="2026-06")
+    assert len(grades_of(ben)) == 1
+
+
+def test_absent_is_refused_in_a_mock_grid(client, auth, grid_school):
+    _school, lead, _group, (ada, _ben, _cat) = grid_school
+    auth.login(lead)
+    response = cell_post(client, ada, "ABS", kind="mock")
+    assert "ABS (absent) is for a final grade only" in response.get_data(as_text=True)
+    assert grades_of(ada) == []
+
+
+def test_the_timeline_grade_form_takes_a_series_and_not_sat_codes(client, auth, grid_school):
+    _school, lead, _group, (ada, _ben, _cat) = grid_school
+    auth.login(lead)
+    page = client.get(f"/students/{ada.id}/timeline").get_data(as_text=True)
+    assert 'for="new-grade-series">Exam series (final grades)</label>' in page
+    assert "NE (not entered), or ABS or X (absent)" in page
+    form = {
+        "new-grade-qualification": "gcse_maths",
+        "new-grade-kind": "final",
+        "new-grade-grade": "abs",
+        "new-grade-tier": "",
+        "new-grade-recorded_on": "2026-08-20",
+        "new-grade-series": "2026-06",
+    }
+    response = client.post(f"/students/{ada.id}/timeline/grade", data=form)
+    assert response.status_code == 303
+    db.session.expire_all()
+    record = db.session.scalars(select(GradeRecord)).one()
+    assert (record.grade, record.tier, record.series) == ("ABS", None, JUNE)
+    timeline = client.get(f"/students/{ada.id}/timeline").get_data(as_text=True)
+    assert "<strong>ABS</strong> · June 2026 series" in timeline
+    # The edit form shows the series chosen, even an older month not offered for new grades.
+    record.series = date(2019, 1, 1)
+    db.session.commit()
+    edit = client.get(f"/students/{ada.id}/timeline/grade/{record.id}/edit").get_data(as_text=True)
+    assert '<option selected value="2019-01">January 2019</option>' in edit
+
+
+def test_the_timeline_grade_form_puts_a_series_problem_on_the_series(client, auth, grid_school):
+    _school, lead, _group, (ada, _ben, _cat) = grid_school
+    auth.login(lead)
+    form = {
+        "new-grade-qualification": "gcse_maths",
+        "new-grade-kind": "predicted",
+        "new-grade-grade": "7",
+        "new-grade-tier": "",
+        "new-grade-recorded_on": "2026-08-20",
+        "new-grade-series": "2026-06",
+    }
+    response = client.post(f"/students/{ada.id}/timeline/grade", data=form)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "An exam series is for a final grade only" in page
+    assert 'id="new-grade-series"' in page and 'aria-invalid="true"' in page
+    assert grades_of(ada) == []
+
+
+def test_the_student_page_shows_the_series_of_the_current_final(client, auth, grid_school):
+    _school, lead, _group, (ada, _ben, _cat) = grid_school
+    services.record_grade(lead, ada, "gcse_maths", "final", "6", "higher", DAY, series="June 2026")
+    services.record_grade(
+        lead, ada, "gcse_maths", "final", "7", "higher", date(2027, 1, 14), series="Nov 2026"
+    )
+    db.session.commit()
+    auth.login(lead)
+    page = client.get(f"/students/{ada.id}").get_data(as_text=True)
+    # The resit is the current grade, and its series says it is not the Year 11 result.
+    assert '7 <span class="muted">(Higher)</span> <span class="muted">November 2026</span>' in page

@@ -133,10 +133,12 @@ def test_validate_reports_every_problem_by_row_and_column():
         "row 3, column UPN: No student with this UPN in this school",
         "row 4, column Qualification: Unknown qualification 'Maths': use one of GCSE Maths, "
         "Level 2 Further Maths, AS Maths, AS Further Maths, A-level Maths, "
-        "A-level Further Maths, Core Maths, KS3 maths",
+        "A-level Further Maths, Core Maths, KS3 maths, OCR Level 3 FSMQ Additional Maths, "
+        "GCSE Statistics",
         "row 5, column Tier: Choose the tier (foundation or higher) for a mock GCSE Maths grade",
         "row 6, column Grade: A* is not an AS Maths grade (A-E, U)",
-        "row 7, column Tier: A tier applies only to GCSE Maths, not to AS Maths",
+        "row 7, column Tier: A tier applies only to GCSE Maths and GCSE Statistics, not to AS "
+        "Maths",
         "row 8, column Date: 31/02/2026 is not a real date",
         "row 9, column Date: The date 02/09/2026 is in the future",
         "row 10, column Kind: Unknown kind 'guess': "
@@ -503,3 +505,151 @@ def test_cli_unknown_school_and_unreadable_file(runner, import_school, tmp_path)
 
 def test_the_importer_lists_its_columns_for_help():
     assert GRADES.recognised_headers()[0] == ("UPN", ("UPN",), True)
+
+
+# Exam series, finals not sat, and the qualifications added ---------------------------------
+
+SERIES_HEADER = "UPN,Qualification,Kind,Grade,Tier,Date,Series"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("OCR Level 3 FSMQ Additional Maths", "fsmq_additional_maths"),
+        ("FSMQ Additional Maths", "fsmq_additional_maths"),
+        ("GCSE Statistics", "gcse_statistics"),
+    ],
+)
+def test_the_added_qualifications_are_read(text, key):
+    assert parse_qualification(text) == key
+
+
+def test_fsmq_further_maths_is_no_longer_level_2_further_maths():
+    with pytest.raises(CellError, match="Unknown qualification 'FSMQ Further Maths'"):
+        parse_qualification("FSMQ Further Maths")
+
+
+def test_validate_reads_the_series_and_finals_not_sat():
+    ada, ben, cat = upn_for(1), upn_for(2), upn_for(3)
+    result = validate(
+        table(
+            SERIES_HEADER,
+            f"{ada},GCSE Maths,Final,7,Higher,20/08/2026,June 2026",
+            f"{ben},GCSE Maths,Final,NE,,20/08/2026,Jun-26",  # not entered: no tier needed
+            f"{cat},GCSE Maths,Final,abs,,20/08/2026,2026-06",
+            f"{cat},GCSE Maths,Final,X,Higher,15/01/2026,November 2025",
+            f"{ada},GCSE Maths,Predicted,8,,01/03/2026,",  # no series for other kinds
+        ),
+        {ada: 1, ben: 2, cat: 3},
+        TODAY,
+    )
+    assert result.errors == []
+    june = date(2026, 6, 1)
+    assert [(r.student_id, r.grade, r.tier, r.series) for r in result.records] == [
+        (1, "7", "higher", june),
+        (2, "NE", None, june),
+        (3, "ABS", None, june),
+        (3, "X", "higher", date(2025, 11, 1)),
+        (1, "8", None, None),
+    ]
+
+
+def test_series_and_not_sat_problems_are_named_by_row_and_column():
+    result = validate(
+        table(
+            SERIES_HEADER,
+            "A123456789012,GCSE Maths,Mock,6,Higher,01/02/2026,June 2026",  # series on a mock
+            "A123456789012,GCSE Maths,Final,7,Higher,20/08/2026,November 2026",  # after the date
+            "A123456789012,GCSE Maths,Final,7,Higher,20/08/2026,Autumn 2026",  # not a series
+            "A123456789012,GCSE Maths,Mock,ABS,Higher,01/02/2026,",  # absent from a mock
+        ),
+        {"A123456789012": 1},
+        TODAY,
+    )
+    assert result.records == []
+    assert [str(e) for e in result.errors] == [
+        "row 2, column Series: An exam series is for a final grade only",
+        "row 3, column Series: The series (November 2026) is after the date of the grade "
+        "(20/08/2026)",
+        "row 4, column Series: 'Autumn 2026' is not an exam series: write the month and "
+        "year, such as June 2026",
+        "row 5, column Grade: ABS (absent) is for a final grade only",
+    ]
+
+
+def test_the_same_grade_in_two_series_on_one_date_is_a_conflict():
+    result = validate(
+        table(
+            SERIES_HEADER,
+            "A123456789012,GCSE Maths,Final,7,Higher,20/08/2026,June 2026",
+            "A123456789012,GCSE Maths,Final,7,Higher,20/08/2026,November 2025",
+        ),
+        {"A123456789012": 1},
+        TODAY,
+    )
+    assert result.records == []
+    assert len(result.errors) == 2
+
+
+def test_an_xlsx_series_may_be_a_date_cell():
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["UPN", "Qualification", "Kind", "Grade", "Tier", "Date", "Exam series"])
+    sheet.append(
+        ["A123456789012", "GCSE Maths", "Final", 8, "higher", datetime(2026, 8, 20), "Jun 2026"]
+    )
+    sheet.append(["A123456789012", "A level Maths", "Final", "A", None, None, datetime(2026, 6, 1)])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    result = validate(read_table(buffer.getvalue(), "g.xlsx"), {"A123456789012": 5}, TODAY)
+    assert result.errors == []
+    assert [r.series for r in result.records] == [date(2026, 6, 1), date(2026, 6, 1)]
+
+
+def test_web_import_stores_the_series_and_not_sat_finals(client, auth, import_school):
+    _school, lead, ada, ben, _stranger = import_school
+    auth.login(lead)
+    content = "\n".join(
+        [
+            SERIES_HEADER,
+            f"{ada.upn},GCSE Maths,Final,8,Higher,20/08/2026,June 2026",
+            f"{ben.upn},GCSE Maths,Final,ABS,,20/08/2026,June 2026",
+        ]
+    ).encode()
+    location = upload(client, content).headers["Location"]
+    page = client.get(location).get_data(as_text=True)
+    assert '<th scope="col">Series</th>' in page
+    assert page.count("<td>June 2026</td>") == 2
+    assert client.post(location, data={"mode": "all"}).status_code == 303
+    db.session.expire_all()
+    stored = db.session.execute(
+        select(
+            GradeRecord.student_id, GradeRecord.grade, GradeRecord.tier, GradeRecord.series
+        ).order_by(GradeRecord.id)
+    ).all()
+    assert stored == [
+        (ada.id, "8", "higher", date(2026, 6, 1)),
+        (ben.id, "ABS", None, date(2026, 6, 1)),
+    ]
+    # The same file again: every grade is already recorded (series included).
+    again = upload(client, content).headers["Location"]
+    assert "<dt>Already recorded (skipped)</dt><dd>2</dd>" in client.get(again).get_data(
+        as_text=True
+    )
+    # A different series for the same grade and date is a new record, not a repeat.
+    other = content.replace(b"June 2026", b"November 2025")
+    moved = upload(client, other).headers["Location"]
+    assert "<dt>Grades to add</dt><dd>2</dd>" in client.get(moved).get_data(as_text=True)
+
+
+def test_cli_reads_the_series_column(runner, import_school, tmp_path):
+    _school, _lead, ada, _ben, _stranger = import_school
+    path = tmp_path / "grades.csv"
+    path.write_text(f"{SERIES_HEADER}\n{ada.upn},GCSE Maths,Final,NE,,20/08/2026,June 2026\n")
+    result = runner.invoke(args=["grades", "import", str(path), "--school", "123456"])
+    assert result.exit_code == 0, result.output
+    assert "1 grade added" in result.output
+    db.session.expire_all()
+    assert db.session.execute(select(GradeRecord.grade, GradeRecord.series)).all() == [
+        ("NE", date(2026, 6, 1))
+    ]

@@ -11,6 +11,7 @@ from tracking.grades import (
     GradeEntry,
     GradeKind,
     Qualification,
+    is_not_sat,
     parse_qualification,
     points,
     scale,
@@ -41,7 +42,7 @@ def grade_chart(
             [
                 charts.Reading(e.recorded_on, points(qualification, e.grade), e.grade)
                 for e in oldest_first(chosen)
-                if e.kind == kind
+                if e.kind == kind and not is_not_sat(e.grade)
             ],
         )
         for kind in CHARTED_KINDS

@@ -1,11 +1,15 @@
-"""Reading and checking a file of grades (UPN, qualification, kind, grade, tier, date). Pure
-logic, no Flask.
+"""Reading and checking a file of grades (UPN, qualification, kind, grade, tier, date, series).
+Pure logic, no Flask.
 
 The file is read by the imports' table reader (`app.imports.table.read_table`: CSV or XLSX,
 header on the first non-blank row, rows numbered as in Excel) and its headers are matched as
 every import's are (`app.imports.columns`), ignoring case, spaces and punctuation. `validate`
 checks every row and returns the clean records and every problem as a `RowError(row, column,
 message)`.
+
+A final grade may be NE (not entered), ABS or X (absent), with no tier needed; its Series
+("June 2026", "Jun-26", "2026-06": see tracking.exam_series) is the exam series it is from,
+optional, for a final grade only, and not after the row's date.
 """
 
 from __future__ import annotations
@@ -47,6 +51,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("grade", "Grade", ("Grade", "Result"), required=True),
     Column("tier", "Tier", ("Tier",)),
     Column("date", "Date", ("Date", "Recorded On", "Date Recorded")),
+    Column("series", "Series", ("Series", "Exam Series", "Exam Session", "Session")),
 )
 
 _QUALIFICATION_ALIASES = {
@@ -55,7 +60,6 @@ _QUALIFICATION_ALIASES = {
         "L2 Further Maths",
         "AQA Level 2 Further Maths",
         "Level 2 Further Mathematics",
-        "FSMQ Further Maths",
     ),
     Qualification.AS_MATHS: ("AS Mathematics", "AS level Maths"),
     Qualification.AS_FURTHER_MATHS: ("AS Further Mathematics", "AS level Further Maths"),
@@ -63,6 +67,14 @@ _QUALIFICATION_ALIASES = {
     Qualification.A_LEVEL_FURTHER_MATHS: ("A level Further Mathematics", "A2 Further Maths"),
     Qualification.CORE_MATHS: ("Core Mathematics", "Level 3 Core Maths"),
     Qualification.KS3_MATHS: ("KS3", "Key Stage 3 Maths"),
+    Qualification.FSMQ_ADDITIONAL_MATHS: (
+        "FSMQ Additional Maths",
+        "FSMQ Additional Mathematics",
+        "OCR Additional Maths",
+        "Level 3 FSMQ Additional Maths",
+        "OCR FSMQ Additional Maths",
+    ),
+    Qualification.GCSE_STATISTICS: ("GCSE Stats", "Statistics GCSE"),
 }
 _QUALIFICATIONS = {
     header_key(name): q
@@ -107,6 +119,7 @@ class GradeRow:
     grade: str
     tier: str | None
     recorded_on: date
+    series: date | None = None
 
     @property
     def key(self) -> tuple:
@@ -137,9 +150,8 @@ def validate(table: Table, students: Mapping[str, int], today: date) -> ImportRe
         for number, record, problems in checked:
             if record is not None:
                 rows = same_key[record.key]
-                differing = [
-                    r.row for r in rows if (r.grade, r.tier) != (record.grade, record.tier)
-                ]
+                same = (record.grade, record.tier, record.series)
+                differing = [r.row for r in rows if (r.grade, r.tier, r.series) != same]
                 if differing:
                     names = ", ".join(str(n) for n in differing)
                     gives = f"Row {names} gives" if len(differing) == 1 else f"Rows {names} give"
@@ -212,8 +224,9 @@ def _check_row(
     tier_ok = True
     if qualification and kind:
         raw_tier = cell_text(cell_at(cells, index["tier"])) if "tier" in index else ""
+        raw_grade = cell_text(cell_at(cells, index["grade"]))
         try:
-            tier = grades.validate_tier(qualification, raw_tier, kind)
+            tier = grades.validate_tier(qualification, raw_tier, kind, raw_grade)
         except GradeError as error:
             tier_ok = False
             column = headers["tier"] if "tier" in index else "Tier"
@@ -232,7 +245,18 @@ def _check_row(
         except CellError as error:
             problem("date", str(error))
 
+    series = None
+    if "series" in index and kind:
+        cell = cell_at(cells, index["series"])
+        try:
+            value = cell if isinstance(cell, date) else cell_text(cell)
+            series = grades.validate_series(kind, value, recorded_on)
+        except GradeError as error:
+            problem("series", str(error))
+
     if problems or student_id is None or grade is None:
         return None, problems
-    record = GradeRow(number, upn, student_id, qualification, kind, grade, tier, recorded_on)
+    record = GradeRow(
+        number, upn, student_id, qualification, kind, grade, tier, recorded_on, series
+    )
     return record, problems

@@ -2,7 +2,8 @@
 no Flask.
 
 A grid is one group of students against one qualification and kind of grade, with the tier
-(GCSE Maths) and the date (and optional term) every grade typed into it is for. `parse_choice`
+(GCSE Maths) and the date (and optional term) every grade typed into it is for, and for final
+grades the exam series ("June 2026") chosen for the whole grid. `parse_choice`
 checks the choice as it comes from a form or a query string; `is_unchanged` tells whether a
 typed grade would only repeat the student's current record, so saving it twice adds nothing;
 `shown_token` is what a cell says it showed, so a save over a newer grade is refused.
@@ -16,6 +17,7 @@ from datetime import date
 
 from app import dates
 from tracking import grades
+from tracking.exam_series import series_label, series_value
 from tracking.grades import GradeEntry, GradeError
 
 TERM_MAX = 30
@@ -30,6 +32,7 @@ class GridChoice:
     tier: str | None
     recorded_on: date
     term: str | None = None
+    series: date | None = None
 
     @property
     def label(self) -> str:
@@ -38,6 +41,8 @@ class GridChoice:
         text += grades.GradeKind(self.kind).label
         if self.tier:
             text += f" ({self.tier} tier)"
+        if self.series:
+            text += f", {series_label(self.series)} series"
         text += f", {self.recorded_on:%d/%m/%Y}"
         if self.term:
             text += f" ({self.term})"
@@ -51,6 +56,7 @@ class GridChoice:
             "tier": self.tier or "",
             "date": self.recorded_on.isoformat(),
             "term": self.term or "",
+            "series": series_value(self.series),
         }
 
 
@@ -60,7 +66,9 @@ def parse_choice(values: Mapping[str, str], today: date) -> tuple[GridChoice | N
     Returns (choice, {}) when it is valid, else (None, {field name: message}) with a message
     for every field that is wrong. The date (yyyy-mm-dd from a date input, or dd/mm/yyyy: see
     `app.dates.parse_date`) defaults to `today` when the key is absent (not when it is
-    present and empty). A tier is required for a GCSE Maths mock or final grade.
+    present and empty). A tier is required for a GCSE Maths mock or final grade. The series
+    ("2026-06" from the form's select, or "June 2026") is optional, for final grades only and
+    not after the date (`tracking.grades.validate_series`).
     """
     errors: dict[str, str] = {}
     qualification = kind = tier = None
@@ -90,9 +98,15 @@ def parse_choice(values: Mapping[str, str], today: date) -> tuple[GridChoice | N
     term = (values.get("term") or "").strip() or None
     if term and len(term) > TERM_MAX:
         errors["term"] = f"Term: at most {TERM_MAX} characters"
+    series = None
+    if kind:
+        try:
+            series = grades.validate_series(kind, values.get("series"), recorded_on)
+        except GradeError as error:
+            errors["series"] = str(error)
     if errors:
         return None, errors
-    return GridChoice(qualification, kind, tier, recorded_on, term), {}
+    return GridChoice(qualification, kind, tier, recorded_on, term, series), {}
 
 
 def normalise_typed(text: str | None) -> str:
@@ -115,10 +129,11 @@ def shown_id(token: str | None) -> int | None:
 
 def is_unchanged(current: GradeEntry | None, grade: str, choice: GridChoice) -> bool:
     """True when `grade` (already normalised) for `choice` repeats the current record: same
-    grade, tier and date. Saving it again would only add a duplicate row of history."""
+    grade, tier, date and series. Saving it again would only add a duplicate row of history."""
     return (
         current is not None
         and current.grade == grade
         and current.tier == choice.tier
         and current.recorded_on == choice.recorded_on
+        and current.series == choice.series
     )

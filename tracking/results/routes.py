@@ -16,6 +16,7 @@ from app.models import Group, Student
 from app.permissions import permission_required
 from app.web import number_arg, render, see_other
 from tracking import grades
+from tracking.exam_series import recent_series, series_label
 from tracking.results import grid
 from tracking.results.grid import GridChoice
 from tracking.results.services import (
@@ -47,6 +48,7 @@ def _labels() -> dict:
         "kind_label": lambda key: grades.GradeKind(key).label,
         "qualification_labels": [q.label for q in grades.Qualification],
         "shown_token": grid.shown_token,
+        "series_label": series_label,
     }
 
 
@@ -65,6 +67,7 @@ def _grid_options() -> dict:
         "qualifications": [(q.value, q.label) for q in grades.Qualification],
         "kinds": [(k.value, k.label) for k in grades.GradeKind],
         "tiers": [("", "No tier"), *((t.value, t.label) for t in grades.Tier)],
+        "series_options": [("", "No series (not a final grade)"), *recent_series(date.today())],
     }
 
 
@@ -177,13 +180,13 @@ PAGES = ImportPages(
         "Upload a CSV or XLSX file with one grade per row and the column names in the first "
         "row. You will see every problem and every grade it adds before anything is saved: "
         "nothing is saved while any row has a problem, unless you choose to import only the "
-        "valid rows. A row that repeats a student's current grade (same grade, tier and date) "
-        "is skipped."
+        "valid rows. A row that repeats a student's current grade (same grade, tier, date and "
+        "series) is skipped."
     ),
     file_label="Grades file (CSV or XLSX)",
     upload_hint=(
-        "Required columns: UPN, Qualification, Kind and Grade. Optional: Tier and Date. "
-        "Up to 10 MB."
+        "Required columns: UPN, Qualification, Kind and Grade. Optional: Tier, Date and "
+        "Series (of a final grade, such as June 2026). Up to 10 MB."
     ),
     values_template="results/_import_values.html",
     preview_title="Check the grades import",

@@ -111,6 +111,7 @@ def save_cell(
         choice.recorded_on,
         source=Source.ENTERED,
         term=choice.term,
+        series=choice.series,
     )
     cell.current, cell.state = GradeEntry.of(record), SAVED
     return cell
@@ -171,9 +172,9 @@ class GradesPlan(ImportPlan):
 
 
 class GradesImporter(Importer):
-    """Grades of the school's students (UPN, qualification, kind, grade, tier, date), each
+    """Grades of the school's students (UPN, qualification, kind, grade, tier, date, series), each
     added through `record_grade` with source "imported"; a row that repeats the student's
-    current grade (same grade, tier and date) adds nothing, so a file imported twice adds
+    current grade (same grade, tier, date and series) adds nothing, so a file imported twice adds
     nothing the second time."""
 
     purpose = "grades"
@@ -205,7 +206,13 @@ class GradesImporter(Importer):
                 for sid, entry in current_grades(chunk, qualification, kind).items():
                     current[(sid, qualification, kind)] = entry
         for record in result.records:
-            choice = GridChoice(record.qualification, record.kind, record.tier, record.recorded_on)
+            choice = GridChoice(
+                record.qualification,
+                record.kind,
+                record.tier,
+                record.recorded_on,
+                series=record.series,
+            )
             entry = current.get((record.student_id, record.qualification, record.kind))
             if grid.is_unchanged(entry, record.grade, choice):
                 plan.unchanged.append(record)
@@ -231,6 +238,7 @@ class GradesImporter(Importer):
                     record.tier,
                     record.recorded_on,
                     source=Source.IMPORTED,
+                    series=record.series,
                 )
             yield
 
