@@ -24,7 +24,11 @@ def _session_or_fail(code: str):
 @click.argument("instrument_key", metavar="INSTRUMENT")
 @click.option("--school", "urn", required=True, help="The school's URN.")
 @click.option("--group", "group_name", required=True, help="The group's name, e.g. 9X1.")
-@click.option("--wave", default=None, help="A wave label, e.g. 'Autumn 2026'.")
+@click.option(
+    "--wave",
+    default=None,
+    help="The wave: a term and a year, e.g. 'Autumn 2026' or 'Spring 2027' (default: this term).",
+)
 def open_command(instrument_key: str, urn: str, group_name: str, wave: str | None) -> None:
     """Open a session of INSTRUMENT for a group and print its class code."""
     instruments = services.current_instruments()
@@ -39,7 +43,10 @@ def open_command(instrument_key: str, urn: str, group_name: str, wave: str | Non
     )
     if group is None:
         raise click.ClickException(f"{school.name} has no group called {group_name}")
-    survey = services.open_session(None, group, instruments[instrument_key], wave)
+    try:
+        survey = services.open_session(None, group, instruments[instrument_key], wave)
+    except ValueError as error:
+        raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(survey.class_code)
 

@@ -7,25 +7,22 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import insert, select
 from sqlalchemy.orm import selectinload
 
+from app.academic import year_group
 from app.codes import new_code
 from app.extensions import db
 from app.models import Group, GroupKind, School, Student
 from surveys import services
 from surveys.models import SurveyAnswer, SurveyResponse, SurveySession
+from surveys.waves import wave_of
 
 OPEN_SCHOOL_URN = "137001"
 OPEN_GROUP = "9X1"
 OPEN_INSTRUMENT = "enjoyment"
 WAVE_INSTRUMENTS = ("enjoyment", "self_efficacy")
+KS4_FORMS = {"self_efficacy": "self_efficacy_ks4"}  # asked of Years 10-11 instead
 WAVES = 4
 # Term-time days on which a wave is taken: early October, early February, mid June.
 WAVE_DAYS = ((10, 6), (2, 3), (6, 16))
-
-
-def wave_label(day: date) -> str:
-    """Return the school term of a day, e.g. 'Autumn 2026'."""
-    term = "Autumn" if day.month >= 9 else "Spring" if day.month <= 4 else "Summer"
-    return f"{term} {day.year}"
 
 
 def wave_days(today: date, count: int = WAVES) -> list[date]:
@@ -35,8 +32,7 @@ def wave_days(today: date, count: int = WAVES) -> list[date]:
         date(year, month, day)
         for year in range(today.year - 3, today.year + 1)
         for month, day in WAVE_DAYS
-        if date(year, month, day) < today
-        and wave_label(date(year, month, day)) != wave_label(today)
+        if date(year, month, day) < today and wave_of(date(year, month, day)) != wave_of(today)
     )[-count:]
     return [d + timedelta(days=7 - d.weekday() if d.weekday() >= 5 else 0) for d in days]
 
@@ -67,7 +63,8 @@ def seed_surveys(today: date) -> None:
     one open session (Northfield Academy, 9X1). Flushes; the caller commits."""
     rng = random.Random(7)
     instruments = services.current_instruments()
-    rows = {key: services.pin_instrument(instruments[key]) for key in WAVE_INSTRUMENTS}
+    forms = (*WAVE_INSTRUMENTS, *KS4_FORMS.values())
+    rows = {key: services.pin_instrument(instruments[key]) for key in forms}
     groups = db.session.scalars(
         select(Group)
         .where(Group.kind == GroupKind.CLASS)
@@ -93,16 +90,17 @@ def seed_surveys(today: date) -> None:
                 continue  # before this cohort started Year 7
             for offset, key in enumerate(WAVE_INSTRUMENTS):
                 opened = datetime.combine(day + timedelta(days=offset), time(9, 30))
+                form = KS4_FORMS.get(key, key) if year_group(entry_year, day) >= 10 else key
                 session = SurveySession(
                     school_id=group.school_id,
                     group_id=group.id,
-                    instrument_id=rows[key].id,
+                    instrument_id=rows[form].id,
                     class_code=code(),
-                    wave=wave_label(day),
+                    wave=wave_of(day),
                     opened_at=opened,
                     closed_at=opened + timedelta(minutes=50),
                 )
-                planned.append((session, key, group.students, number))
+                planned.append((session, (key, form), group.students, number))
     db.session.add_all([p[0] for p in planned])
     db.session.flush()
 
@@ -131,12 +129,12 @@ def seed_surveys(today: date) -> None:
     db.session.flush()
 
     answer_rows = []
-    for response, key, student, number in responses:
+    for response, (key, form), student, number in responses:
         if student.id not in latent:
             latent[student.id] = _latent(rng, student)
         start, change = latent[student.id][key]
         level = start + change * number
-        for item_id, value in _answers(rng, instruments[key], level).items():
+        for item_id, value in _answers(rng, instruments[form], level).items():
             answer_rows.append(
                 {
                     "response_id": response.id,
@@ -155,7 +153,7 @@ def seed_surveys(today: date) -> None:
     )
     if northfield_9x1 is not None:
         services.open_session(
-            None, northfield_9x1, instruments[OPEN_INSTRUMENT], wave=wave_label(today)
+            None, northfield_9x1, instruments[OPEN_INSTRUMENT], wave=wave_of(today)
         )
     db.session.flush()
 

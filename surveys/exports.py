@@ -17,7 +17,7 @@ def _session_columns(results: SessionResults) -> list:
         session.class_code,
         results.instrument.key,
         results.instrument.version,
-        session.wave or "",
+        session.wave.label,
         session.opened_at.date().isoformat(),
         session.group.name if session.group else "",
     ]

@@ -79,6 +79,9 @@ class ItemEntry(_Shape):
     id: Name
     text: Text
     reverse: bool = False
+    # An anchor item is asked with the same wording in every form of an instrument (the KS3
+    # and KS4 self-efficacy forms), so scores on the anchors alone compare across forms.
+    anchor: bool = False
 
 
 class ScaleEntry(_Shape):
@@ -189,6 +192,10 @@ class InstrumentFile(_Shape):
             elif item.reverse and found[0] in unscored:
                 problems.append(
                     f"item '{item.id}' is reverse-coded but its scale '{found[0]}' is not scored"
+                )
+            elif item.anchor and found[0] in unscored:
+                problems.append(
+                    f"item '{item.id}' is an anchor item but its scale '{found[0]}' is not scored"
                 )
         return problems
 

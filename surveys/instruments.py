@@ -20,10 +20,17 @@ An instrument file looks like this (the shipped ones are in `surveys/instruments
       - id: enj_boring
         text: Maths lessons are boring for me.
         reverse: true           # optional, default false
+        anchor: false           # optional: true for an item worded the same in every form
+                                # of an instrument (see `Instrument.anchor_items`)
 
 Every item belongs to exactly one scale. A scale with `scored: false` groups questions whose
-answers are categories (Yes / Maybe / No), so it has no score, no `min_answered` and no
-reverse-coded items.
+answers are categories (Yes / No / I have not decided yet), so it has no score, no
+`min_answered`, no reverse-coded and no anchor items.
+
+Forms: one construct asked of different age groups (self-efficacy: `self_efficacy` for
+Years 7-9, `self_efficacy_ks4` for Years 10-11) is one instrument per form, with the same
+scale key and some anchor items in common, worded identically; `scoring.anchor_score` scores
+the anchors alone, which compares across forms.
 
 The shape and these rules are checked by the pydantic models in `surveys.instrument_schema`; a
 bad file raises InstrumentError listing every problem, each naming the entry and the field
@@ -88,6 +95,7 @@ class Item:
     text: str
     scale: str
     reverse: bool = False
+    anchor: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,6 +148,10 @@ class Instrument:
     def items_in(self, scale_key: str) -> tuple[Item, ...]:
         """Return the items of a scale in the scale's order; raise KeyError for an unknown key."""
         return tuple(self.item(item_id) for item_id in self.scale(scale_key).item_ids)
+
+    def anchor_items(self, scale_key: str) -> tuple[Item, ...]:
+        """Return a scale's anchor items (worded the same in every form), in scale order."""
+        return tuple(item for item in self.items_in(scale_key) if item.anchor)
 
     def items_by_scale(self) -> tuple[tuple[Scale, tuple[Item, ...]], ...]:
         """Return (scale, its items) pairs, scales in file order, items in each scale's order."""
@@ -272,10 +284,16 @@ def _content(instrument: Instrument) -> dict[str, Any]:
         "intro": instrument.intro,
         "options": [{"value": o.value, "label": o.label} for o in instrument.options],
         "scales": scales,
-        "items": [
-            {"id": item.id, "text": item.text, "reverse": item.reverse} for item in instrument.items
-        ],
+        # "anchor" only where true, so that instruments without anchors keep their versions.
+        "items": [_item_content(item) for item in instrument.items],
     }
+
+
+def _item_content(item: Item) -> dict[str, Any]:
+    entry: dict[str, Any] = {"id": item.id, "text": item.text, "reverse": item.reverse}
+    if item.anchor:
+        entry["anchor"] = True
+    return entry
 
 
 def _with_version(instrument: Instrument, version: str) -> Instrument:
@@ -315,7 +333,13 @@ def _parse(data: object, source: str) -> Instrument:
             for scale in checked.scales
         ),
         items=tuple(
-            Item(id=item.id, text=item.text, scale=scale_of[item.id], reverse=item.reverse)
+            Item(
+                id=item.id,
+                text=item.text,
+                scale=scale_of[item.id],
+                reverse=item.reverse,
+                anchor=item.anchor,
+            )
             for item in checked.items
         ),
         intro=checked.intro or "",

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
 from app.models import Group, School, Student, User, utcnow
+from surveys.waves import Wave, wave_of
 
 
 class SurveyInstrument(db.Model):
@@ -40,7 +41,11 @@ class SurveySession(db.Model):
     )
     instrument_id: Mapped[int] = mapped_column(ForeignKey("survey_instruments.id"), index=True)
     class_code: Mapped[str] = mapped_column(String(12), unique=True)
-    wave: Mapped[str | None] = mapped_column(String(60))
+    # The wave: an academic year (2025 = 2025/26) and a term, never free text. Always set by
+    # `open_session`; nullable only because SQLite cannot add a NOT NULL column to a table
+    # with rows (migration 3c4d5e6f7a83).
+    wave_year: Mapped[int | None] = mapped_column(Integer)
+    wave_term: Mapped[str | None] = mapped_column(String(6))
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     opened_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, index=True)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -53,6 +58,17 @@ class SurveySession(db.Model):
     @property
     def is_open(self) -> bool:
         return self.closed_at is None
+
+    @property
+    def wave(self) -> Wave:
+        """The session's wave (the wave of the day it was opened if none was ever stored)."""
+        if self.wave_year is not None and self.wave_term is not None:
+            return Wave(self.wave_year, self.wave_term)
+        return wave_of((self.opened_at or utcnow()).date())
+
+    @wave.setter
+    def wave(self, wave: Wave) -> None:
+        self.wave_year, self.wave_term = wave.year, wave.term
 
 
 class SurveyResponse(db.Model):

@@ -17,6 +17,7 @@ from surveys import scoring
 from surveys.instruments import Instrument
 from surveys.models import SurveyAnswer, SurveyInstrument, SurveyResponse, SurveySession
 from surveys.sessions import instrument_of
+from surveys.waves import Wave
 
 
 def answers_by_student(session_id: int) -> dict[int, dict[str, int]]:
@@ -114,7 +115,7 @@ class ScorePoint:
 
     session_id: int
     opened_at: datetime
-    wave: str | None
+    wave: Wave
     instrument_title: str
     score: float | None
 
@@ -135,7 +136,7 @@ class ScaleHistory:
             self.title,
             self.low,
             self.high,
-            [charts.Reading(p.opened_at, p.score, name=p.wave) for p in self.points],
+            [charts.Reading(p.opened_at, p.score, name=str(p.wave)) for p in self.points],
         )
 
 

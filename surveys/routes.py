@@ -3,6 +3,7 @@ students use to take a survey (at /join) are in `surveys.student_routes`, on the
 
 import csv
 import io
+from datetime import date
 
 from flask import Blueprint, Response, abort, flash, request, url_for
 from flask_login import current_user
@@ -17,6 +18,7 @@ from app.web import number_arg, render, render_fragments, see_other
 from surveys import exports, join_limits, services
 from surveys.forms import OpenSessionForm
 from surveys.models import SurveySession
+from surveys.waves import Wave, wave_choices, wave_of
 
 bp = Blueprint(
     "surveys",
@@ -62,6 +64,9 @@ def _open_form() -> tuple[OpenSessionForm, dict]:
         scoped(current_user, Group).options(selectinload(Group.school)).order_by(Group.name)
     ).all()
     show_school = current_user.is_admin
+    form.wave.choices = [(wave.key, wave.label) for wave in wave_choices(date.today())]
+    if request.method == "GET":
+        form.wave.data = wave_of(date.today()).key
     form.group.choices = [(0, "Choose a group")] + [
         (group.id, f"{group.name} ({group.school.name})" if show_school else group.name)
         for group in groups
@@ -80,7 +85,8 @@ def new():
     if form.validate_on_submit():
         group = get_or_404(current_user, Group, form.group.data)
         instrument = instruments[form.instrument.data]
-        survey = services.open_session(current_user, group, instrument, form.wave.data)
+        wave = Wave.from_key(form.wave.data)
+        survey = services.open_session(current_user, group, instrument, wave)
         db.session.commit()
         flash(f"Opened {instrument.title} for {group.name}.", "success")
         return see_other(url_for("surveys.show", session_id=survey.id))

@@ -9,6 +9,8 @@ scoring it would quietly give a wrong number.
 - Reverse coding: a reverse-coded item's value v counts as (lowest + highest - v).
 - Scale score: the mean of the answered items after reverse coding, or None when fewer than
   the scale's `min_answered` items are answered.
+- Anchor score: the same mean over a scale's anchor items only (shared, identically worded,
+  by the KS3 and KS4 forms of an instrument), needing all but one anchor answered.
 - Cronbach's alpha: k/(k-1) * (1 - sum of item variances / variance of totals), over complete
   cases only (students who answered every item of the scale), with sample variances (n-1).
 """
@@ -77,6 +79,22 @@ def scale_score(instrument: Instrument, scale_key: str, answers: Answers) -> flo
     scale = _scored_scale(instrument, scale_key)
     values = answered_values(instrument, scale_key, answers)
     if len(values) < scale.min_answered:
+        return None
+    return statistics.fmean(values)
+
+
+def anchor_score(instrument: Instrument, scale_key: str, answers: Answers) -> float | None:
+    """Return a student's score on a scale's anchor items alone (the items worded the same in
+    every form of the instrument), so that scores on two forms compare: the mean of the
+    answered anchors after reverse coding, or None when more than one anchor is unanswered
+    or the scale has fewer than two anchors."""
+    anchors = instrument.anchor_items(_scored_scale(instrument, scale_key).key)
+    values = [
+        coded_value(instrument, item.id, answers[item.id])
+        for item in anchors
+        if answers.get(item.id) is not None
+    ]
+    if len(anchors) < 2 or len(values) < len(anchors) - 1:
         return None
     return statistics.fmean(values)
 

@@ -17,6 +17,7 @@ from app.extensions import db
 from app.models import Group, GroupMember, Student, User, utcnow
 from surveys.instruments import Instrument, load_all
 from surveys.models import SurveyAnswer, SurveyInstrument, SurveyResponse, SurveySession
+from surveys.waves import Wave, parse_wave, wave_of
 
 CLASS_CODE_LENGTH = 6
 
@@ -75,19 +76,34 @@ def open_session(
     actor: User | None,
     group: Group,
     instrument: Instrument,
-    wave: str | None = None,
+    wave: Wave | str | None = None,
     opened_at: datetime | None = None,
 ) -> SurveySession:
-    """Open a session of `instrument` (pinned at its current version) for `group`."""
+    """Open a session of `instrument` (pinned at its current version) for `group`.
+
+    `wave` is a Wave, a label `parse_wave` reads ("Autumn 2026"), or None for the wave of
+    the day the session opens. Raises ValueError for a label that names no wave.
+    """
+    opened_at = opened_at or utcnow()
+    if wave is None:
+        wave = wave_of(opened_at.date())
+    elif isinstance(wave, str):
+        text = wave
+        wave = parse_wave(text, on=opened_at.date())
+        if wave is None:
+            raise ValueError(
+                f"'{text}' is not a wave: give a term and a year, like Autumn 2026 or Spring 2027"
+            )
     row = pin_instrument(instrument)
     session = SurveySession(
         school_id=group.school_id,
         group_id=group.id,
         instrument_id=row.id,
         class_code=unused_class_code(),
-        wave=(wave or "").strip() or None,
+        wave_year=wave.year,
+        wave_term=wave.term,
         opened_by_id=actor.id if actor else None,
-        opened_at=opened_at or utcnow(),
+        opened_at=opened_at,
     )
     db.session.add(session)
     db.session.flush()
@@ -100,7 +116,7 @@ def open_session(
             "instrument": instrument.key,
             "version": instrument.version,
             "group": group.name,
-            "wave": session.wave,
+            "wave": wave.label,
             "class_code": session.class_code,
         },
     )

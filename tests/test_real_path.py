@@ -4,6 +4,7 @@ and their PDF profile. Every other test of those three fakes the surveys area; t
 not, so a break anywhere between an answer and a figure shows here."""
 
 import json
+from datetime import date
 
 from sqlalchemy import select
 
@@ -11,6 +12,7 @@ from app.extensions import db
 from app.models import Role
 from surveys.instruments import load_all
 from surveys.models import SurveySession
+from surveys.waves import wave_of
 from tests.factories import make_group, make_school, make_student, make_user
 from tests.profiles.conftest import pdf_text
 
@@ -23,6 +25,13 @@ ANSWERS = {
     "enj_for_fun": 3,
     "enj_would_drop": 2,  # counts as 3
     "enj_time_flies": 4,
+    # The engagement scale of the same questionnaire (not part of this path's figures).
+    "eng_try_hard": 3,
+    "eng_keep_going": 3,
+    "eng_join_in": 2,
+    "eng_mind_wanders": 2,
+    "eng_interested": 3,
+    "eng_belong": 3,
 }
 SCORE = "3.50"  # (4 + 4 + 3 + 3 + 3 + 4) / 6
 
@@ -40,7 +49,8 @@ def test_answers_given_at_join_reach_the_chart_outcome_1_and_the_pdf(app, client
 
     auth.login(lead)
     opened = client.post(
-        "/surveys/new", data={"instrument": "enjoyment", "group": group.id, "wave": "Autumn"}
+        "/surveys/new",
+        data={"instrument": "enjoyment", "group": group.id, "wave": wave_of(date.today()).key},
     )
     assert opened.status_code == 303
     class_code = db.session.scalars(select(SurveySession.class_code)).one()
@@ -67,15 +77,19 @@ def test_answers_given_at_join_reach_the_chart_outcome_1_and_the_pdf(app, client
     assert '<svg class="score-chart"' in scores
     assert f'<td class="num">{SCORE}</td>' in scores
 
-    # 2. Outcome 1: the wave's mean is this student's score, over one of the two students.
+    # 2. Outcome 1: the (pooled) wave mean is this student's score, over one of the two
+    # students; with one wave nobody is paired yet.
     result = runner.invoke(args=["outcomes", "--school", "123456", "--json"])
     assert result.exit_code == 0, result.output
     outcomes = json.loads(result.output)
     enjoyment = outcomes["enjoyment"]
     assert outcomes["students"] == 2
-    assert [(w["wave"], w["n"]) for w in enjoyment["waves"]] == [("Autumn", 1)]
-    assert f"{enjoyment['waves'][0]['mean']:.2f}" == SCORE
-    assert enjoyment["unknown"] == 1  # the classmate: no score, not silently dropped
+    waves = enjoyment["pooled_wave_means"]
+    assert [(w["wave"], w["n"]) for w in waves] == [(wave_of(date.today()).label, 1)]
+    assert f"{waves[0]['mean']:.2f}" == SCORE
+    (targets,) = [c for c in enjoyment["paired_change"] if c["group"] == "target"]
+    assert (targets["n"], targets["unpaired"]) == (0, 1)
+    assert targets["unscored"] == 1  # the classmate: no score, not silently dropped
 
     # 3. The PDF profile.
     profile = client.get(f"/students/{student.id}/profile.pdf")

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.models import AuditEvent
 from surveys import services
 from surveys.models import SurveyAnswer, SurveyResponse, SurveySession
+from surveys.waves import wave_of
 from tests.factories import make_group, make_school, make_student
 
 
@@ -32,7 +33,11 @@ def test_open_prints_the_class_code_and_close_closes(runner):
     assert len(code) == 6 and set(code) <= set(ALPHABET)
     db.session.expire_all()
     survey = db.session.scalars(select(SurveySession)).one()
-    assert (survey.class_code, survey.wave, survey.closed_at) == (code, "Autumn 2026", None)
+    assert (survey.class_code, survey.wave.label, survey.closed_at) == (
+        code,
+        "Autumn 2026/27",
+        None,
+    )
     result = runner.invoke(args=["surveys", "close", code.lower()])
     assert result.exit_code == 0 and f"Closed session {code}" in result.output
     db.session.expire_all()
@@ -49,10 +54,15 @@ def test_open_explains_what_is_wrong(runner):
         (["nonsense", "--school", "137999", "--group", "9X1"], "No instrument 'nonsense'"),
         (["enjoyment", "--school", "000000", "--group", "9X1"], "No school has URN 000000"),
         (["enjoyment", "--school", "137999", "--group", "7Z9"], "has no group called 7Z9"),
+        (
+            ["enjoyment", "--school", "137999", "--group", "9X1", "--wave", "Wave 2"],
+            "'Wave 2' is not a wave: give a term and a year, like Autumn 2026",
+        ),
     ]
     for args, message in cases:
         result = runner.invoke(args=["surveys", "open", *args])
         assert result.exit_code != 0 and message in result.output, result.output
+    assert db.session.scalar(select(func.count()).select_from(SurveySession)) == 0
     for command in (["close", "NOSUCH"], ["export", "NOSUCH"]):
         result = runner.invoke(args=["surveys", *command])
         assert result.exit_code != 0 and "No survey session has the class code" in result.output
@@ -87,8 +97,16 @@ def test_demo_has_waves_of_scores_and_an_open_session_to_take(app, client):
         select(SurveySession).where(SurveySession.closed_at.is_(None))
     ).all()
     assert [(s.group.name, s.school.urn) for s in open_sessions] == [("9X1", "137001")]
-    waves = set(db.session.scalars(select(SurveySession.wave).distinct()))
+    waves = set(db.session.execute(select(SurveySession.wave_year, SurveySession.wave_term)))
     assert len(waves) >= 4
+    # Years 10-11 answer the KS4 self-efficacy form, younger years the KS3 form.
+    forms = {
+        (s.group.name[:2], s.instrument.key)
+        for s in db.session.scalars(select(SurveySession))
+        if s.instrument.key.startswith("self_efficacy") and s.wave == wave_of(date(2026, 6, 16))
+    }
+    assert ("11", "self_efficacy_ks4") in forms and ("10", "self_efficacy") in forms
+    assert ("10", "self_efficacy_ks4") not in forms  # Year 9 in June 2026
     assert db.session.scalar(select(func.count()).select_from(SurveyAnswer)) > 1000
     text = demo.logins_text()
     code = open_sessions[0].class_code

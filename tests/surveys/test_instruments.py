@@ -59,14 +59,14 @@ def broken(change):
 # --- the shipped instruments ---------------------------------------------------------------
 
 
-def test_the_three_shipped_instruments_load():
+def test_the_shipped_instruments_load():
     instruments = load_all()
-    assert set(instruments) == {"enjoyment", "self_efficacy", "aspirations"}
+    assert set(instruments) == {"enjoyment", "self_efficacy", "self_efficacy_ks4", "aspirations"}
     for instrument in instruments.values():
         assert re.fullmatch(r"[0-9a-f]{12}", instrument.version)
         assert instrument.intro
     versions = {instrument.version for instrument in instruments.values()}
-    assert len(versions) == 3
+    assert len(versions) == 4
 
 
 def test_enjoyment_is_a_scored_agree_scale_with_reversed_items():
@@ -78,27 +78,39 @@ def test_enjoyment_is_a_scored_agree_scale_with_reversed_items():
         "Strongly agree",
     ]
     assert enjoyment.option_values("enj_boring") == (1, 2, 3, 4)
-    assert len(enjoyment.items) == 6
+    assert len(enjoyment.items_in("enjoyment")) == 6
     assert enjoyment.item("enj_boring").text == "Maths lessons are boring for me."
     reversed_ids = {item.id for item in enjoyment.items if item.reverse}
-    assert reversed_ids == {"enj_boring", "enj_would_drop"}
-    (scale,) = enjoyment.scored_scales
-    assert scale.min_answered <= len(scale.item_ids)
+    assert reversed_ids == {"enj_boring", "enj_would_drop", "eng_mind_wanders"}
+    assert [scale.key for scale in enjoyment.scored_scales] == ["enjoyment", "engagement"]
+    for scale in enjoyment.scored_scales:
+        assert scale.min_answered <= len(scale.item_ids)
+
+
+def test_engagement_asks_about_behaviour_and_feeling_in_maths_lessons():
+    engagement = load_all()["enjoyment"].items_in("engagement")
+    assert len(engagement) == 6
+    texts = " ".join(item.text for item in engagement)
+    assert "try hard" in texts and "keep trying" in texts  # behaviour
+    assert "interested" in texts and "belong" in texts  # feeling
 
 
 def test_self_efficacy_asks_about_maths_tasks_on_a_confidence_scale():
-    self_efficacy = load_all()["self_efficacy"]
-    assert self_efficacy.options[0].label == "Not at all confident"
-    assert self_efficacy.options[-1].label == "Very confident"
-    assert len(self_efficacy.items) == 8
-    assert self_efficacy.item("se_percentage").text == "Work out 15% of £60 without a calculator."
-    assert not any(item.reverse for item in self_efficacy.items)
+    for key in ("self_efficacy", "self_efficacy_ks4"):
+        self_efficacy = load_all()[key]
+        assert self_efficacy.options[0].label == "Not at all confident"
+        assert self_efficacy.options[-1].label == "Very confident"
+        assert [scale.key for scale in self_efficacy.scored_scales] == ["self_efficacy"]
+        assert not any(item.reverse for item in self_efficacy.items)
+    ks3 = load_all()["self_efficacy"]
+    assert ks3.item("se_percentage").text == "Work out 15% of £60 without a calculator."
 
 
 def test_aspirations_are_single_choice_questions_without_a_score():
     aspirations = load_all()["aspirations"]
     # "Yes" and "No" must be quoted in the YAML or they would load as true and false.
-    assert [o.label for o in aspirations.options] == ["Yes", "Maybe", "No", "Not sure yet"]
+    # Three answers that do not overlap (no "Maybe" beside "Not sure yet").
+    assert [o.label for o in aspirations.options] == ["Yes", "No", "I have not decided yet"]
     assert aspirations.scored_scales == ()
     assert {item.id for item in aspirations.items} >= {
         "asp_alevel_maths",
@@ -126,6 +138,7 @@ def test_default_folder_holds_the_shipped_files():
         "aspirations.yaml",
         "enjoyment.yaml",
         "self_efficacy.yaml",
+        "self_efficacy_ks4.yaml",
     ]
 
 
@@ -255,7 +268,7 @@ BAD = {
     ),
     "misspelt reverse": (
         lambda d: d["items"][2].update(revers=True),
-        "item 'm3': field 'revers' is unknown (allowed: id, reverse, text)",
+        "item 'm3': field 'revers' is unknown (allowed: anchor, id, reverse, text)",
     ),
     "duplicate item id": (
         lambda d: d["items"].append({"id": "m1", "text": "Again."}),
@@ -327,6 +340,14 @@ BAD = {
     "reversed item in unscored scale": (
         lambda d: d["items"][3].update(reverse=True),
         "item 'p1' is reverse-coded but its scale 'plans' is not scored",
+    ),
+    "anchor item in unscored scale": (
+        lambda d: d["items"][3].update(anchor=True),
+        "item 'p1' is an anchor item but its scale 'plans' is not scored",
+    ),
+    "anchor not a flag": (
+        lambda d: d["items"][0].update(anchor="yes"),
+        "item 'm1': field 'anchor' must be true or false (got 'yes')",
     ),
     "no scales": (lambda d: d.update(scales=[]), "field 'scales' must be a non-empty list"),
     "scale without items": (

@@ -3,7 +3,7 @@
 import csv
 import io
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from app.models import AuditEvent, Role
 from surveys import join_limits, services
 from surveys.instruments import Instrument, load_all
 from surveys.models import SurveyInstrument, SurveyResponse, SurveySession
+from surveys.waves import Wave, wave_of
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_group, make_school, make_student, make_user
 
@@ -66,8 +67,10 @@ def test_a_lead_opens_a_session_for_a_group(client, auth, school, lead):
     auth.login(lead)
     form = client.get("/surveys/new").get_data(as_text=True)
     assert "Enjoying maths" in form and "Confidence in maths" in form and "9X1" in form
+    this_term = wave_of(date.today())
+    assert f'<option selected value="{this_term.key}">{this_term.label}</option>' in form
     response = client.post(
-        "/surveys/new", data={"instrument": "enjoyment", "group": group.id, "wave": "Autumn 2026"}
+        "/surveys/new", data={"instrument": "enjoyment", "group": group.id, "wave": this_term.key}
     )
     assert response.status_code == 303
     survey = db.session.scalars(select(SurveySession)).one()
@@ -75,7 +78,7 @@ def test_a_lead_opens_a_session_for_a_group(client, auth, school, lead):
     assert len(survey.class_code) == 6 and set(survey.class_code) <= set(ALPHABET)
     assert survey.instrument.version == ENJOYMENT.version
     assert survey.instrument.content == ENJOYMENT.to_dict()
-    assert (survey.group_id, survey.school_id, survey.wave) == (group.id, school.id, "Autumn 2026")
+    assert (survey.group_id, survey.school_id, survey.wave) == (group.id, school.id, this_term)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert f'<p class="class-code">{survey.class_code}</p>' in page
     assert '<p class="join-url">localhost/join</p>' in page
@@ -85,6 +88,43 @@ def test_a_lead_opens_a_session_for_a_group(client, auth, school, lead):
         "survey_session.open",
         lead.id,
         survey.id,
+    )
+
+
+def test_the_wave_is_chosen_from_a_list_defaulting_to_this_term(client, auth, school, lead):
+    group = make_group(school, name="9X1", students=[make_student(school)])
+    auth.login(lead)
+    form = client.get("/surveys/new").get_data(as_text=True)
+    options = form.split('name="wave"')[1].split("</select>")[0]
+    this_term = wave_of(date.today())
+    assert '<label for="wave">Wave</label>' in form
+    assert options.count("<option") >= 6 and options.count("selected") == 1
+    assert f'<option selected value="{this_term.key}">{this_term.label}</option>' in options
+    last_year = Wave(this_term.year - 1, "autumn")
+    assert f'value="{last_year.key}">{last_year.label}</option>' in options
+    # Free text, or a wave from long ago, is refused with a message and opens nothing.
+    for typed in ("Autumn 2026", Wave(this_term.year - 5, "autumn").key, ""):
+        response = client.post(
+            "/surveys/new", data={"instrument": "enjoyment", "group": group.id, "wave": typed}
+        )
+        assert response.status_code == 422
+        assert "Choose the wave from the list" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(SurveySession)) == 0
+    # An earlier term of the year can be chosen (answers collected late are filed in it).
+    response = client.post(
+        "/surveys/new", data={"instrument": "enjoyment", "group": group.id, "wave": last_year.key}
+    )
+    assert response.status_code == 303
+    assert db.session.scalars(select(SurveySession)).one().wave == last_year
+
+
+def test_a_label_that_names_no_wave_opens_nothing(app, school, lead):
+    group = make_group(school, name="9X1")
+    with pytest.raises(ValueError, match="'Wave 2' is not a wave"):
+        services.open_session(lead, group, ENJOYMENT, wave="Wave 2")
+    assert db.session.scalar(select(func.count()).select_from(SurveySession)) == 0
+    assert services.open_session(lead, group, ENJOYMENT, wave="Spring 27").wave == Wave(
+        2026, "spring"
     )
 
 
@@ -100,7 +140,10 @@ def test_a_teacher_may_open_but_not_for_another_schools_group(client, auth, scho
     assert db.session.scalar(select(func.count()).select_from(SurveySession)) == 0
     own = make_group(school, name="8Y2")
     db.session.commit()
-    ok = client.post("/surveys/new", data={"instrument": "self_efficacy", "group": own.id})
+    wave = wave_of(date.today()).key
+    ok = client.post(
+        "/surveys/new", data={"instrument": "self_efficacy", "group": own.id, "wave": wave}
+    )
     assert ok.status_code == 303
 
 
@@ -200,14 +243,14 @@ def test_results_match_hand_computed_values(client, auth, school, lead):
         '<th scope="row">Enjoyment of maths</th><td class="num">3</td><td class="num">2.94</td>'
         '<td class="num">1.00</td><td class="num">0.99</td><td class="num">3</td>'
     ) in html
-    assert "2.83" in html and "6 of 6" in html
+    assert "2.83" in html and "6 of 12" in html
 
 
 def test_too_few_answers_give_no_score(client, auth, school, lead):
     sparse = {"D": {"enj_best_part": 4, "enj_boring": 1, "enj_for_fun": 4}}
     survey, _ = answered_session(school, lead, answers=sparse, submitted=False)
     results = services.session_results(survey)
-    assert results.students[0].scores == {"enjoyment": None}
+    assert results.students[0].scores == {"enjoyment": None, "engagement": None}
     assert results.summaries["enjoyment"].n == 0 and results.submitted == 0
     assert results.response_rate == 0
 
@@ -216,7 +259,7 @@ def test_aspirations_are_reported_as_answer_counts(client, auth, school, lead):
     plans = {
         "A": {"asp_alevel_maths": 1},
         "B": {"asp_alevel_maths": 1},
-        "C": {"asp_alevel_maths": 4},
+        "C": {"asp_alevel_maths": 3},
     }
     survey, _ = answered_session(school, lead, answers=plans, instrument=INSTRUMENTS["aspirations"])
     auth.login(lead)
@@ -224,7 +267,7 @@ def test_aspirations_are_reported_as_answer_counts(client, auth, school, lead):
     assert "Plans for maths" in html
     row = html.split("(If you already study it, choose Yes.)")[1].split("</tr>")[0]
     assert row == ('</th><td class="num">2</td><td class="num">0</td>'
-                   '<td class="num">0</td><td class="num">1</td>')  # fmt: skip
+                   '<td class="num">1</td>')  # fmt: skip
 
 
 def _csv(response) -> list[dict]:
@@ -243,7 +286,7 @@ def test_csv_exports_long_and_wide(client, auth, school, lead):
     assert len(long_rows) == 18
     first = long_rows[0]
     assert first["instrument"] == "enjoyment" and first["version"] == ENJOYMENT.version
-    assert first["wave"] == "Autumn 2026" and first["group"] == "9X1"
+    assert first["wave"] == "Autumn 2026/27" and first["group"] == "9X1"
     assert {(r["student"], r["item_id"], r["value"]) for r in long_rows} >= {
         ("'=HYPERLINK(1) Pupil", "enj_boring", "1"),
         ("B Pupil", "enj_would_drop", "3"),
@@ -327,12 +370,12 @@ def test_the_student_page_shows_every_scale_score_over_time(
     assert "<h3>Enjoyment of maths</h3>" in section
     assert "<h3>Confidence with maths tasks</h3>" in section
     table = section.split("<table")[1]
-    assert table.index("01/10/2025") < table.index("Summer 2026")
+    assert table.index("01/10/2025") < table.index("Summer 2025/26")
     assert 'aria-label="Enjoyment of maths over time: 2.00, 4.00"' in section
     assert '<td class="num">2.00</td>' in section and '<td class="num">4.00</td>' in section
     assert "Too few answers" in section
     histories = services.scores_for_student(students["B"].id)
-    assert [h.key for h in histories] == ["enjoyment", "self_efficacy"]
+    assert [h.key for h in histories] == ["enjoyment", "engagement", "self_efficacy"]
     assert [p.score for p in histories[0].points] == [2.0, 4.0]
 
 
@@ -400,7 +443,8 @@ def test_a_group_page_opens_the_survey_form_with_that_group_chosen(client, auth)
     assert f'href="/surveys/new?group={group.id}"' in page
     form = client.get(f"/surveys/new?group={group.id}").get_data(as_text=True)
     assert f'<option selected value="{group.id}">9X1</option>' in form
-    assert "<option selected" not in client.get("/surveys/new?group=999999").get_data(as_text=True)
+    unknown = client.get("/surveys/new?group=999999").get_data(as_text=True)
+    assert "<option selected" not in unknown.split('name="group"')[1].split("</select>")[0]
 
 
 def test_many_failed_joins_offer_a_new_class_code(app, client, auth, school, lead):
@@ -481,7 +525,8 @@ def test_staff_reopen_one_students_answers(app, client, auth, school, lead):
     saved = browser.post("/join/answer", data={"item": "enj_boring", "enj_boring": "4"})
     assert saved.status_code == 200
     answers = {k: str(v) for k, v in ANSWERS["B"].items()}
-    assert browser.post("/join/submit", data=dict(answers, enj_boring="4")).status_code == 303
+    resubmitted = browser.post("/join/submit", data=dict(answers, enj_boring="4", confirm="1"))
+    assert resubmitted.status_code == 303
     db.session.expire_all()
     response = db.session.scalars(
         select(SurveyResponse).where(SurveyResponse.student_id == student.id)

@@ -86,7 +86,7 @@ def test_a_valid_pair_opens_the_survey_grouped_by_scale(client, klass):
     assert html.count("<fieldset") == len(ENJOYMENT.items)
     assert '<button type="submit">Submit answers</button>' in html
     assert " style=" not in html and "<script>" not in html
-    assert "0 of 6 answered" in html
+    assert "0 of 12 answered" in html
 
 
 def _refusal(response) -> str:
@@ -141,7 +141,7 @@ def test_each_answer_is_saved_as_it_is_chosen(client, klass):
     assert response.status_code == 200
     fragment = response.get_data(as_text=True)
     assert '<span id="state-enj_boring" class="save-state">Saved</span>' in fragment
-    assert 'hx-swap-oob="innerHTML"' in fragment and "1 of 6 answered" in fragment
+    assert 'hx-swap-oob="innerHTML"' in fragment and "1 of 12 answered" in fragment
     assert 'role="status"' in fragment
     assert stored() == {"enj_boring": 2}
     # changing the answer, and the same request again, update the one row
@@ -149,7 +149,7 @@ def test_each_answer_is_saved_as_it_is_chosen(client, klass):
         client.post("/join/answer", data={"item": "enj_boring", "enj_boring": "4"}, headers=HX)
     assert stored() == {"enj_boring": 4} and answer_rows() == 1
     response = client.post("/join/answer", data={"item": "enj_time_flies", "enj_time_flies": "1"})
-    assert "2 of 6 answered" in response.get_data(as_text=True)
+    assert "2 of 12 answered" in response.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
@@ -192,7 +192,7 @@ def test_rejoining_on_another_device_shows_the_saved_answers(app, client, klass)
     html = other_device.get("/join/survey").get_data(as_text=True)
     assert 'id="enj_for_fun-3" name="enj_for_fun" value="3" checked' in html
     assert html.count(" checked") == 1
-    assert "1 of 6 answered" in html
+    assert "1 of 12 answered" in html
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
 
@@ -211,7 +211,7 @@ def test_submitting_twice_or_retrying_changes_nothing(app, client, klass):
     again = client.post("/join/submit", data=answers)
     assert again.status_code == 303
     db.session.expire_all()
-    assert stored() == {item.id: 3 for item in ENJOYMENT.items} and answer_rows() == 6
+    assert stored() == {item.id: 3 for item in ENJOYMENT.items} and answer_rows() == 12
     assert db.session.scalar(select(SurveyResponse.submitted_at)) == submitted_at
     assert db.session.scalar(select(func.count()).select_from(SurveyResponse)) == 1
 
@@ -299,7 +299,7 @@ def test_a_save_racing_the_close_is_refused_not_reported_saved(client, klass, mo
     )
     assert response.status_code == 409
     fragment = response.get_data(as_text=True)
-    assert "Saved" not in fragment and "0 of 6 answered" in fragment
+    assert "Saved" not in fragment and "0 of 12 answered" in fragment
     assert stored() == {}
 
 
@@ -308,7 +308,7 @@ def test_unanswered_questions_are_listed_before_submitting(client, klass):
     response = client.post("/join/submit", data={"enj_best_part": "4", "enj_boring": "1"})
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    assert "You have not answered 4 questions" in html
+    assert "You have not answered 10 questions" in html
     assert 'href="#item-enj_time_flies"' in html
     assert 'id="enj_best_part-4" name="enj_best_part" value="4" checked' in html
     assert stored() == {"enj_best_part": 4, "enj_boring": 1}
