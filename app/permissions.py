@@ -36,6 +36,11 @@ _ACTIONS = (
     Action("account.use", "Sign in, open the home page, sign out", EVERYONE),
     Action("programme.view", "See every school's figures (the schools page)", {ADMIN, EVALUATOR}),
     Action("schools.manage", "Add schools", {ADMIN}),
+    Action(
+        "subjects.manage",
+        "Edit the list of maths-related degree subjects (outcome 5)",
+        {ADMIN},
+    ),
     Action("staff.manage", "List, add and (de)activate staff accounts", LEADS),
     Action("audit.view", "Read the audit log", {ADMIN}),
     Action(

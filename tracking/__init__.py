@@ -25,8 +25,12 @@ def init_app(app: Flask) -> None:
     )
     areas.add_demo_data(app, areas.DemoData(seed=demo.seed, order=50))
     # The sub-areas register themselves, as any area does.
+    import tracking.destinations
+    import tracking.post16
     import tracking.profiles
     import tracking.results
 
     tracking.results.init_app(app)
     tracking.profiles.init_app(app)
+    tracking.destinations.init_app(app)
+    tracking.post16.init_app(app)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import School, Student
 from tracking import outcomes, queries
+from tracking.destinations import related
 
 
 def outcomes_for(urn: str | None, cohort: int | None, target_only: bool) -> dict:
@@ -33,7 +34,7 @@ def outcomes_for(urn: str | None, cohort: int | None, target_only: bool) -> dict
         cohort=cohort,
         target_only=target_only,
     )
-    result = outcomes.five_outcomes(students)
+    result = outcomes.five_outcomes(students, maths_related=related.current())
     return {
         "filters": {"school": urn, "cohort": cohort, "target_only": target_only},
         **result,
@@ -49,18 +50,25 @@ def _share(rate: dict) -> str:
     )
 
 
+def _paired_lines(outcome: dict, name: str) -> list[str]:
+    """Outcome 1 on one scale: the paired change within students per cohort and group."""
+    cells = [
+        f"{c['cohort']} {c['group'].replace('_', '-')} {c['mean_change']:+.2f} (n={c['n']})"
+        for c in outcome["paired_change"]
+        if c["n"]
+    ]
+    return [f"{name} (Years 7-11), paired change: {'; '.join(cells) or 'no pairs'}"]
+
+
 def _table(result: dict) -> str:
-    enjoyment = result["enjoyment"]
-    waves = ", ".join(f"{w['wave']}: {w['mean']:.2f} (n={w['n']})" for w in enjoyment["waves"])
-    change = enjoyment["change"]
     lines = [
         f"Students: {result['students']}",
-        f"1. Enjoyment (Years 7-11) by wave: {waves or 'no scores'}"
-        + (f"; change {change:+.2f}" if change is not None else ""),
+        *_paired_lines(result["enjoyment"], "1. Enjoyment"),
+        *_paired_lines(result["engagement"], "   Engagement"),
         f"2. GCSE Maths 7-9: {_share(result['gcse_7_to_9'])}",
-        f"3. Enrolled on A-level Maths: {_share(result['a_level_choice']['maths'])}",
-        f"   Enrolled on A-level Further Maths: "
-        f"{_share(result['a_level_choice']['further_maths'])}",
+        f"3. A-level Maths: {_share(result['a_level_choice']['maths'])}",
+        f"   Further Maths of A-level Maths: {_share(result['a_level_choice']['further_maths'])}",
+        f"   Any Level 3 maths: {_share(result['a_level_choice']['any_level_3_maths'])}",
         f"4. A-level Maths A/A*: {_share(result['a_level_top_grades']['maths'])}",
         f"   A-level Further Maths A/A*: {_share(result['a_level_top_grades']['further_maths'])}",
         f"5. Mathematics degree: {_share(result['maths_degree']['mathematics'])}",

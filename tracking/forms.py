@@ -4,6 +4,7 @@ record (`fill`) and the values it gives the services (`values`)."""
 from __future__ import annotations
 
 from datetime import date
+from types import SimpleNamespace
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -18,15 +19,20 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from app.dates import UKDateField
+from tracking.destinations import hecos
+from tracking.exam_series import recent_series, series_label, series_value
 from tracking.grades import GradeKind, Qualification, Tier
+from tracking.post16.rules import check_ukprn, check_urn
 from tracking.vocabulary import (
     Award,
+    DestinationStatus,
     DestinationType,
     EnrichmentKind,
     Evidence,
     InterventionType,
+    Post16Institution,
+    Post16Route,
     Post16Status,
-    Post16Subject,
     SubjectCategory,
     UcasStatus,
 )
@@ -71,8 +77,8 @@ class RecordForm(FlaskForm):
 
 
 class GradeForm(RecordForm):
-    names = ("qualification", "kind", "grade", "tier", "recorded_on", "term")
-    text_names = ("grade", "tier", "term")
+    names = ("qualification", "kind", "grade", "tier", "recorded_on", "term", "series")
+    text_names = ("grade", "tier", "term", "series")
     qualification = SelectField(
         "Qualification", choices=choices(Qualification), default="gcse_maths"
     )
@@ -85,15 +91,62 @@ class GradeForm(RecordForm):
     )
     recorded_on = _date("Date (or first day of the term)", "Enter the date the grade is for")
     term = StringField("Term (optional)", validators=[Optional(), Length(max=30)])
+    series = SelectField("Exam series (final grades)", choices=[], default="")
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.series.choices = [
+            SelectChoice("", "No series (not a final grade)"),
+            *(SelectChoice(value, text) for value, text in recent_series(date.today())),
+        ]
+
+    def fill(self, record: Any) -> None:
+        """As RecordForm.fill, with the series as its value ("2026-06"), offered even when it
+        is not one of the recent June and November series."""
+        super().fill(record)
+        value = series_value(record.series)
+        if value and value not in {choice.value for choice in self.series.choices}:
+            self.series.choices.append(SelectChoice(value, series_label(record.series)))
+        self.series.data = value
 
 
 class Post16Form(RecordForm):
-    names = ("subject", "status", "provider", "recorded_on")
-    text_names = ("provider",)
-    subject = SelectField("Course", choices=choices(Post16Subject))
+    """A post-16 route, its status and date, and where: the own sixth form or another school
+    or college (its name, and its URN or UKPRN where known)."""
+
+    names = ("route", "status", "institution", "provider", "provider_urn", "provider_ukprn")
+    names += ("recorded_on",)
+    text_names = ("provider", "provider_urn", "provider_ukprn")
+    route = SelectField("Route", choices=choices(Post16Route))
     status = SelectField("Status", choices=choices(Post16Status))
-    provider = StringField("Where (school, college)", validators=[Optional(), Length(max=200)])
+    institution = SelectField(
+        "Where",
+        choices=[SelectChoice("", "Not known"), *choices(Post16Institution)],
+        default="",
+    )
+    # No Optional(): it would stop the chain before `validate_provider` when empty.
+    provider = StringField("Name of the other school or college", validators=[Length(max=200)])
+    provider_urn = StringField("Its URN (schools, 6 digits)", validators=[Optional()])
+    provider_ukprn = StringField("Its UKPRN (colleges, 8 digits)", validators=[Optional()])
     recorded_on = _date("Date", "Enter the date")
+
+    def validate_provider(self, field) -> None:
+        if self.institution.data == Post16Institution.OTHER and not _text(field.data):
+            raise ValidationError("Enter the name of the school or college")
+
+    def validate_provider_urn(self, field) -> None:
+        self._check_code(field, check_urn)
+
+    def validate_provider_ukprn(self, field) -> None:
+        self._check_code(field, check_ukprn)
+
+    def _check_code(self, field, check) -> None:
+        try:
+            field.data = check(field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+        if field.data and self.institution.data != Post16Institution.OTHER:
+            raise ValidationError("Give it only for another school or college")
 
 
 class UcasForm(RecordForm):
@@ -109,19 +162,60 @@ class UcasForm(RecordForm):
     recorded_on = _date("Date", "Enter the date")
 
 
+def _hecos_subject(form, field) -> None:
+    """A subject typed as a HECoS code or name: matched to one HECoS subject, or an error
+    listing the candidates (tracking.destinations.hecos.match)."""
+    if (field.data or "").strip():
+        try:
+            field.subject = hecos.match(field.data)
+        except hecos.SubjectError as error:
+            raise ValidationError(str(error)) from None
+        field.data = field.subject.label
+
+
 class DestinationForm(RecordForm):
-    names = ("type", "subject_category", "subject", "provider", "evidence", "recorded_on")
-    text_names = ("subject", "provider", "subject_category")
+    """A destination: its subject is searched in HECoS (two subjects for joint honours); a
+    record from before HECoS keeps its subject and category until a HECoS subject is given."""
+
+    names = ("type", "status", "hecos", "hecos_joint", "provider", "evidence", "recorded_on")
+    text_names = ("provider",)
     type = SelectField("Destination", choices=choices(DestinationType))
-    subject_category = SelectField(
-        "Subject category",
-        choices=[SelectChoice("", "Not applicable or not known"), *choices(SubjectCategory)],
-        default="",
+    status = SelectField(
+        "Status",
+        choices=[SelectChoice("", "Not recorded"), *choices(DestinationStatus)],
+        default=DestinationStatus.CONFIRMED.value,
     )
-    subject = StringField("Subject (e.g. Mathematics)", validators=[Optional(), Length(max=100)])
+    hecos = StringField("Subject (HECoS)", validators=[Optional(), Length(max=120), _hecos_subject])
+    hecos_joint = StringField(
+        "Second subject, joint honours only (HECoS)",
+        validators=[Optional(), Length(max=120), _hecos_subject],
+    )
     provider = StringField("Provider or employer", validators=[Optional(), Length(max=200)])
     evidence = SelectField("Known from", choices=choices(Evidence))
     recorded_on = _date("Date", "Enter the date")
+
+    def validate_hecos_joint(self, field) -> None:
+        if field.data and not self.hecos.data:
+            raise ValidationError("Give the first subject too")
+        if field.data and field.data == self.hecos.data:
+            raise ValidationError("The two subjects of a joint honours course must differ")
+
+    def fill(self, record: Any) -> None:
+        kept = {name: getattr(record, name) for name in self.names if "hecos" not in name}
+        super().fill(SimpleNamespace(**kept, hecos="", hecos_joint="", version=record.version))
+        labels = [s.label for c in hecos.codes_of(record.hecos) if (s := hecos.subject(c))]
+        self.hecos.data, self.hecos_joint.data = (labels + ["", ""])[:2]
+        self.status.data = record.status or ""
+
+    def values(self) -> dict[str, Any]:
+        out = super().values()
+        fields = [f for f in (self.hecos, self.hecos_joint) if getattr(f, "subject", None)]
+        out.pop("hecos_joint")
+        out["status"] = out["status"] or None
+        out["hecos"] = hecos.stored(f.subject.code for f in fields)
+        if fields:  # else an older record keeps the subject it had
+            out["subject"] = " and ".join(f.subject.name for f in fields)
+        return out
 
 
 class CompetitionForm(RecordForm):

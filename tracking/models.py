@@ -8,10 +8,11 @@ the current value is the newest row. Editing a row corrects a mistake (audited, 
 from datetime import date, datetime
 
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, synonym
 
 from app.extensions import db
 from app.models import Group, School, Student, User, Versioned, utcnow
+from tracking.exam_series import series_label
 from tracking.vocabulary import EnrichmentKind, InterventionType, Source, label
 
 
@@ -35,6 +36,8 @@ class GradeRecord(_StudentRecord, db.Model):
     __table_args__ = (
         Index("ix_grade_records_student_qual_kind", "student_id", "qualification", "kind"),
     )
+    # The fields staff write (and the audit log shows), as tracking.services.FIELDS lists them.
+    FIELDS = ("qualification", "kind", "grade", "tier", "recorded_on", "term", "series", "source")
 
     qualification: Mapped[str] = mapped_column(String(30))
     kind: Mapped[str] = mapped_column(String(20))
@@ -44,20 +47,46 @@ class GradeRecord(_StudentRecord, db.Model):
     # A term such as "2025/26 spring" when the grade belongs to a term rather than a day;
     # `recorded_on` is then the start of that term.
     term: Mapped[str | None] = mapped_column(String(30))
+    # A final grade's exam series ("June 2026") as the first day of its month; None for other
+    # kinds, and for finals recorded before series were.
+    series: Mapped[date | None] = mapped_column(Date)
 
     student: Mapped[Student] = relationship()
     entered_by: Mapped[User | None] = relationship()
 
+    @property
+    def series_label(self) -> str:
+        """The exam series as people name it ("June 2026"), or ""."""
+        return series_label(self.series)
+
 
 class Post16Record(_StudentRecord, db.Model):
-    """A post-16 maths intention or enrolment: subject, where, status, date."""
+    """A post-16 route (tracking.vocabulary.Post16Route) with its status and date, and where:
+    the own sixth form, or another school or college (`provider`, its name, with its 6-digit
+    URN or 8-digit UKPRN where known); `institution` None is not known."""
 
     __tablename__ = "post16_records"
+    # The fields staff write (and the audit log shows), as tracking.services.FIELDS lists them.
+    FIELDS = (
+        "route",
+        "status",
+        "institution",
+        "provider",
+        "provider_urn",
+        "provider_ukprn",
+        "recorded_on",
+        "source",
+    )
 
-    subject: Mapped[str] = mapped_column(String(30))
+    route: Mapped[str] = mapped_column(String(30))
     status: Mapped[str] = mapped_column(String(20))
+    institution: Mapped[str | None] = mapped_column(String(20))
     provider: Mapped[str | None] = mapped_column(String(200))
+    provider_urn: Mapped[str | None] = mapped_column(String(6))
+    provider_ukprn: Mapped[str | None] = mapped_column(String(8))
     recorded_on: Mapped[date] = mapped_column(Date)
+    # The route's name before it held routes (older callers still pass `subject`).
+    subject = synonym("route")
 
     student: Mapped[Student] = relationship()
     entered_by: Mapped[User | None] = relationship()
@@ -80,9 +109,24 @@ class UcasApplication(_StudentRecord, db.Model):
 
 
 class Destination(_StudentRecord, db.Model):
-    """Where a student went after Year 13, how it is known, and when it was recorded."""
+    """Where a student went (or applied) after Year 13, how it is known, and when it was
+    recorded. A degree's subject is `hecos`: one HECoS code, or two (space-separated) for
+    joint honours, with `subject` their names; `subject_category` is what records made
+    before HECoS said instead (tracking.destinations.degree reads both)."""
 
     __tablename__ = "destinations"
+    # The fields staff write (and the audit log shows), as tracking.services.FIELDS lists them.
+    FIELDS = (
+        "type",
+        "status",
+        "hecos",
+        "subject",
+        "subject_category",
+        "provider",
+        "evidence",
+        "recorded_on",
+        "source",
+    )
 
     type: Mapped[str] = mapped_column(String(30))
     subject_category: Mapped[str | None] = mapped_column(String(20))
@@ -90,6 +134,8 @@ class Destination(_StudentRecord, db.Model):
     provider: Mapped[str | None] = mapped_column(String(200))
     evidence: Mapped[str] = mapped_column(String(20))
     recorded_on: Mapped[date] = mapped_column(Date)
+    hecos: Mapped[str | None] = mapped_column(String(13))
+    status: Mapped[str | None] = mapped_column(String(20))
 
     student: Mapped[Student] = relationship()
     entered_by: Mapped[User | None] = relationship()

@@ -22,21 +22,31 @@ from datetime import date
 from typing import Any
 
 from app.academic import end_of_year, on_roll
+from surveys.waves import Wave
 from tracking.current import newest
-from tracking.enjoyment import enjoyment_by_wave
-from tracking.grades import GradeEntry, GradeKind, Qualification, at_least, current
-from tracking.vocabulary import DestinationType, Post16Status, Post16Subject, SubjectCategory
+from tracking.destinations.degree import degree_outcome
+from tracking.destinations.hecos import MathsRelated, codes_of
+from tracking.enjoyment import ENGAGEMENT_SCALE, enjoyment_outcome
+from tracking.final_grades import entered_result, ks4_gcse_result
+from tracking.grades import GradeEntry, GradeError, GradeKind, Qualification, at_least, current
+from tracking.post16 import rules as post16_rules
+from tracking.vocabulary import (
+    A_LEVEL_MATHS_ROUTES,
+    LEVEL_3_MATHS_ROUTES,
+    Post16Route,
+)
 
 
 @dataclass(frozen=True)
 class Post16Entry:
-    """One post-16 intention or enrolment record: a subject, its status and its date.
+    """One post-16 record: a route (tracking.vocabulary.Post16Route), its status and date.
 
-    Statuses are kept per subject: the newest record of a subject is that subject's current
-    status, whatever is recorded for the other subjects.
+    Statuses are kept per route: the newest record of a route is that route's current
+    status, whatever is recorded for the other routes (A-level Maths and Further Maths are
+    two routes of one student).
     """
 
-    subject: str
+    route: str
     status: str
     recorded_on: date
     id: int
@@ -44,27 +54,35 @@ class Post16Entry:
 
 @dataclass(frozen=True)
 class DestinationEntry:
-    """One destination record after Year 13: its type and, where it has one, the subject's
-    category (a degree's subject, an apprenticeship's field)."""
+    """One destination record after Year 13: its type, its subject (`hecos`: HECoS codes as
+    stored, two for joint honours; or, on older records, `subject_category`) and its status
+    (None on records made before statuses). See tracking.destinations.degree."""
 
     type: str
     subject_category: str | None
     recorded_on: date
     id: int
+    hecos: str | None = None
+    status: str | None = None
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """The HECoS codes of the subject (none, one, or two for joint honours)."""
+        return codes_of(self.hecos)
 
 
 @dataclass(frozen=True)
 class SurveyScore:
     """One student's score on one survey scale in one session.
 
-    `wave` is the session's wave label; a session without one is put in a wave named by its
-    academic year and term (see `wave_name`). `session_id` orders two sessions of one day.
+    `wave` is the session's wave (an academic year and a term); without one the score is in
+    the wave of the day it was taken. `session_id` orders two sessions of one day.
     """
 
     scale: str
     score: float
     taken_on: date
-    wave: str | None = None
+    wave: Wave | None = None
     session_id: int = 0
 
 
@@ -82,6 +100,15 @@ class StudentOutcomeData:
     post16: tuple[Post16Entry, ...] = ()
     destinations: tuple[DestinationEntry, ...] = ()
     survey_scores: tuple[SurveyScore, ...] = ()
+    # The cohort's confirmed target list (tracking.baseline): whether the student's cohort
+    # has one and whether the student is on it. `is_target` stays the current mark.
+    cohort_has_baseline: bool = False
+    in_baseline: bool = False
+
+    @property
+    def added_after_baseline(self) -> bool:
+        """Marked as a target student now, but not on the cohort's confirmed target list."""
+        return self.cohort_has_baseline and self.is_target and not self.in_baseline
 
     def on_roll_at_end_of_year_11(self) -> bool:
         """Whether the student was still at the school at the end of Year 11 (31 August):
@@ -89,18 +116,29 @@ class StudentOutcomeData:
         return on_roll(self.left_on, end_of_year(self.entry_year, 11))
 
     def final_grade(self, qualification: str) -> str | None:
-        """Return the current final grade in a qualification, or None if there is none."""
+        """Return the current final grade in a qualification (NE, ABS or X included: see
+        grades.is_not_sat), or None. A resit replaces it: outcome 2 takes `ks4_gcse_result`."""
         record = current(self.grades, GradeKind.FINAL, qualification)
         return record.grade if record else None
 
-    def post16_status(self, subject: str) -> str | None:
-        """Return the current status of a post-16 subject, or None if it was never recorded."""
-        record = newest(record for record in self.post16 if record.subject == subject)
+    def ks4_gcse_result(self) -> GradeEntry | None:
+        """The KS4 GCSE Maths result, never a later resit (see tracking.final_grades)."""
+        return ks4_gcse_result(self.grades, self.entry_year)
+
+    def post16_status(self, route: str, on: date | None = None) -> str | None:
+        """Return the current status of a post-16 route (its newest record; of the records
+        dated `on` or before, when given), or None if it was never recorded."""
+        record = newest(
+            record
+            for record in self.post16
+            if record.route == route and (on is None or record.recorded_on <= on)
+        )
         return record.status if record else None
 
-    def enrolled_on(self, subject: str) -> bool:
-        """Return whether the current status of a post-16 subject is "enrolled"."""
-        return self.post16_status(subject) == Post16Status.ENROLLED
+    def enrolled_on(self, route: str, on: date | None = None) -> bool:
+        """Return whether the current status of a post-16 route is "enrolled" or
+        "completed" (as at `on`, when given)."""
+        return self.post16_status(route, on) in post16_rules.TAKEN_STATUSES
 
     @property
     def destination(self) -> DestinationEntry | None:
@@ -166,123 +204,152 @@ def filter_students(
 
 
 def gcse_7_to_9(students: Sequence[StudentOutcomeData]) -> Rate:
-    """Outcome 2: the share of students with a final GCSE Maths grade who got 7, 8 or 9.
+    """Outcome 2: the share of the KS4 cohort whose KS4 GCSE Maths result is 7, 8 or 9.
 
     The cohort is the students on roll at the end of Year 11 (those who left before are
-    counted in `left`). Denominator: those with a current final GCSE Maths grade, whatever it
-    is (U included). Numerator: those whose grade is 7, 8 or 9. Unknown: the cohort's
-    students with no final grade yet.
+    counted in `left`). The KS4 result is `StudentOutcomeData.ks4_gcse_result`: the first
+    final from a series by the end of Year 11; a later resit never replaces it. Denominator:
+    the cohort's students with a KS4 result, whatever it is: U, and NE (not entered), ABS or
+    X (absent), count as not 7+. Numerator: those whose result is 7, 8 or 9. Unknown: the
+    cohort's students with no KS4 result recorded (shown, never dropped).
     """
     cohort = [student for student in students if student.on_roll_at_end_of_year_11()]
-    finals = [student.final_grade(Qualification.GCSE_MATHS) for student in cohort]
-    graded = [grade for grade in finals if grade is not None]
+    results = [student.ks4_gcse_result() for student in cohort]
+    known = [record for record in results if record is not None]
+    gcse = Qualification.GCSE_MATHS
     return Rate(
-        numerator=sum(1 for grade in graded if at_least(Qualification.GCSE_MATHS, grade, "7")),
-        denominator=len(graded),
-        unknown=len(finals) - len(graded),
+        numerator=sum(1 for record in known if at_least(gcse, record.grade, "7")),
+        denominator=len(known),
+        unknown=len(results) - len(known),
         left=len(students) - len(cohort),
     )
 
 
-def a_level_choice(students: Sequence[StudentOutcomeData]) -> tuple[Rate, Rate]:
-    """Outcome 3: the shares of students with a final GCSE Maths grade who enrolled on
-    A-level Maths, and on A-level Further Maths. Returns (maths, further maths).
+def _gcse_7_plus(student: StudentOutcomeData) -> bool:
+    """Whether the KS4 GCSE Maths result (outcome 2's) is 7-9 (not sat, or none: it is not)."""
+    record = student.ks4_gcse_result()
+    try:
+        return record is not None and at_least(Qualification.GCSE_MATHS, record.grade, "7")
+    except GradeError:
+        return False
 
-    Denominator (both): students with a current final GCSE Maths grade, whatever the grade.
-    Numerator: those whose current status for the subject is "enrolled" (a later "withdrawn"
-    record takes them out). Unknown: students with no final GCSE Maths grade. Assumed no:
-    students in the denominator with no post-16 record of any subject or status, who count
-    as not enrolled only because nothing is recorded.
+
+@dataclass(frozen=True)
+class ALevelChoice:
+    """Outcome 3 (see `a_level_choice`); the `_7_plus` rates are of the GCSE 7+ students."""
+
+    maths: Rate
+    further_maths: Rate
+    any_level_3_maths: Rate
+    maths_7_plus: Rate
+    further_maths_7_plus: Rate
+    any_level_3_maths_7_plus: Rate
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the rates as a JSON-ready dict, the GCSE 7+ ones under "gcse_7_plus"."""
+        names = ("maths", "further_maths", "any_level_3_maths")
+        top = {name: getattr(self, f"{name}_7_plus").as_dict() for name in names}
+        return {**{name: getattr(self, name).as_dict() for name in names}, "gcse_7_plus": top}
+
+
+def _choice_rates(students: Sequence[StudentOutcomeData], today: date) -> tuple[Rate, ...]:
+    positions = [post16_rules.position(s.post16, s.entry_year, today) for s in students]
+    judged = [taken for state, taken in positions if state != post16_rules.UNKNOWN]
+    unknown = len(positions) - len(judged)
+    assumed_no = sum(1 for state, _ in positions if state == post16_rules.ASSUMED_NO)
+    maths = [taken for taken in judged if taken & A_LEVEL_MATHS_ROUTES]
+    further = sum(1 for taken in maths if Post16Route.A_LEVEL_FURTHER_MATHS in taken)
+    level_3 = sum(1 for taken in judged if taken & LEVEL_3_MATHS_ROUTES)
+    return (
+        Rate(len(maths), len(judged), unknown, assumed_no),
+        Rate(further, len(maths), 0),
+        Rate(level_3, len(judged), unknown, assumed_no),
+    )
+
+
+def a_level_choice(
+    students: Sequence[StudentOutcomeData], today: date | None = None
+) -> ALevelChoice:
+    """Outcome 3 as at `today` (default today); docs/outcomes.md section 3 in plain English.
+
+    A route is taken when its current status (tracking.post16.rules) is enrolled or completed.
+    A-level Maths: students taking A-level Maths or Further Maths (always taken with Maths)
+    of the students judged; Further Maths: of those, the ones taking A-level Further Maths;
+    any Level 3 maths: taking A-level or AS Maths or Further Maths, Core Maths or IB Maths.
+    Judged: a route enrolled, completed or withdrawn, or no post-16 record at all after 1
+    October of Year 12 ("assumed no"). Unknown: intentions only ("considering" alone,
+    "intends", "applied"), or no record yet by then. Leavers stay in (intention to treat).
     """
-    with_gcse = [student for student in students if student.final_grade(Qualification.GCSE_MATHS)]
-    unknown = len(students) - len(with_gcse)
-    assumed_no = sum(1 for student in with_gcse if not student.post16)
-
-    def rate(subject: Post16Subject) -> Rate:
-        enrolled = sum(1 for student in with_gcse if student.enrolled_on(subject))
-        return Rate(enrolled, len(with_gcse), unknown, assumed_no)
-
-    return rate(Post16Subject.A_LEVEL_MATHS), rate(Post16Subject.A_LEVEL_FURTHER_MATHS)
+    today = today or date.today()
+    top = [student for student in students if _gcse_7_plus(student)]
+    return ALevelChoice(*_choice_rates(students, today), *_choice_rates(top, today))
 
 
-def a_level_top_grades(students: Sequence[StudentOutcomeData]) -> tuple[Rate, Rate]:
-    """Outcome 4: the shares of A-level Maths, and of A-level Further Maths, finishers who got
-    A or A*. Returns (maths, further maths).
+def a_level_top_grades(
+    students: Sequence[StudentOutcomeData],
+    qualifications: tuple[str, str] = (
+        Qualification.A_LEVEL_MATHS,
+        Qualification.A_LEVEL_FURTHER_MATHS,
+    ),
+) -> tuple[Rate, Rate]:
+    """Outcome 4, per entrant: the shares of A-level Maths, and of A-level Further Maths,
+    entrants who got A or A*. Returns (maths, further maths).
 
-    Denominator: students with a current final grade in that A-level (any grade, U included;
-    an AS grade does not count). Numerator: those with A or A*. Unknown: the other students
-    of the set, who have no final grade in it (not taken, or not finished yet).
+    Denominator: students with a current final in that A-level (any grade, U included, and
+    ABS or X, absent; not NE, not an AS grade: tracking.final_grades.entered_result).
+    Numerator: those with A or A*. Unknown: the other students of the set (not taken, or not
+    finished yet). AS levels and per-student rates: tracking.top_grades.
     """
 
-    def rate(qualification: Qualification) -> Rate:
-        finals = [student.final_grade(qualification) for student in students]
-        graded = [grade for grade in finals if grade is not None]
+    def rate(qualification: str) -> Rate:
+        results = [entered_result(student.grades, qualification) for student in students]
+        graded = [grade for grade in results if grade is not None]
         return Rate(
             numerator=sum(1 for grade in graded if at_least(qualification, grade, "A")),
             denominator=len(graded),
-            unknown=len(finals) - len(graded),
+            unknown=len(results) - len(graded),
         )
 
-    return rate(Qualification.A_LEVEL_MATHS), rate(Qualification.A_LEVEL_FURTHER_MATHS)
+    return rate(qualifications[0]), rate(qualifications[1])
 
 
-def maths_degree(students: Sequence[StudentOutcomeData]) -> tuple[Rate, Rate]:
-    """Outcome 5: the shares of students with a known destination who went to a mathematics
-    degree, and (separately) to a maths-related one. Returns (mathematics, maths-related).
-
-    Destination: the current (newest) destination record. Denominator: students whose
-    destination is known, i.e. recorded with a type other than "unknown". Numerator: those
-    whose destination is higher education with subject category "mathematics" (first rate)
-    or "maths_related" (second rate); the two never overlap, and an apprenticeship does not
-    count whatever its field. Unknown: students with no destination or an "unknown" one.
-    Assumed no: students going to higher education with no subject category recorded.
-    """
-    known = [
-        destination
-        for student in students
-        if (destination := student.destination) is not None
-        and destination.type
-        and destination.type != DestinationType.UNKNOWN
-    ]
-    degrees = [
-        destination for destination in known if destination.type == DestinationType.HIGHER_EDUCATION
-    ]
-    unknown = len(students) - len(known)
-    assumed_no = sum(1 for destination in degrees if not destination.subject_category)
-
-    def rate(category: SubjectCategory) -> Rate:
-        numerator = sum(1 for destination in degrees if destination.subject_category == category)
-        return Rate(numerator, len(known), unknown, assumed_no)
-
-    return rate(SubjectCategory.MATHEMATICS), rate(SubjectCategory.MATHS_RELATED)
+def maths_degree(
+    students: Sequence[StudentOutcomeData], related: MathsRelated | None = None
+) -> tuple[Rate, Rate]:
+    """Outcome 5: (mathematics, maths-related), the shares of students with a decided
+    destination who have a university place in mathematics (CAH09, joint honours included),
+    and in a maths-related subject (`related`; None: the list as shipped). The definition and
+    its other lines (degree apprenticeships, joint honours, deferred and pending places) are
+    tracking.destinations.degree's `degree_outcome`."""
+    outcome = degree_outcome(students, related)
+    return outcome.maths, outcome.maths_related
 
 
-def five_outcomes(students: Sequence[StudentOutcomeData]) -> dict[str, Any]:
-    """Return the five outcomes of a set of students as a JSON-ready dict.
+def five_outcomes(
+    students: Sequence[StudentOutcomeData], maths_related: MathsRelated | None = None
+) -> dict[str, Any]:
+    """Return the five outcomes of a set of students as a JSON-ready dict (`maths_related`:
+    the maths-related list for outcome 5; None: the list as shipped).
 
-    Keys: "students" (how many), "enjoyment" (see `EnjoymentTrend.as_dict`), "gcse_7_to_9",
-    "a_level_choice" {"maths", "further_maths"}, "a_level_top_grades" {"maths",
-    "further_maths"} and "maths_degree" {"mathematics", "maths_related"}, each rate as
+    Keys: "students" (how many), "enjoyment" and "engagement" (outcome 1 on each scale, see
+    `EnjoymentOutcome.as_dict`), "gcse_7_to_9",
+    "a_level_choice" (see `ALevelChoice.as_dict`), "a_level_top_grades" {"maths",
+    "further_maths"} and "maths_degree" (see `DegreeOutcome.as_dict`), each rate as
     `Rate.as_dict`.
     """
     students = list(students)
-    choice_maths, choice_further = a_level_choice(students)
+    choice = a_level_choice(students)
     top_maths, top_further = a_level_top_grades(students)
-    degree_maths, degree_related = maths_degree(students)
+    degree = degree_outcome(students, maths_related)
     return {
         "students": len(students),
-        "enjoyment": enjoyment_by_wave(students).as_dict(),
+        "enjoyment": enjoyment_outcome(students).as_dict(),
+        "engagement": enjoyment_outcome(students, ENGAGEMENT_SCALE).as_dict(),
         "gcse_7_to_9": gcse_7_to_9(students).as_dict(),
-        "a_level_choice": {
-            "maths": choice_maths.as_dict(),
-            "further_maths": choice_further.as_dict(),
-        },
+        "a_level_choice": choice.as_dict(),
         "a_level_top_grades": {
             "maths": top_maths.as_dict(),
             "further_maths": top_further.as_dict(),
         },
-        "maths_degree": {
-            "mathematics": degree_maths.as_dict(),
-            "maths_related": degree_related.as_dict(),
-        },
+        "maths_degree": degree.as_dict(),
     }

@@ -19,6 +19,8 @@ from sqlalchemy.orm import joinedload
 
 from app.extensions import db
 from app.models import Student
+from app.students.baseline import baseline_flags
+from surveys.waves import Wave
 from tracking.current import newest, newest_per
 from tracking.grades import GradeEntry, GradeKind, Qualification, current
 from tracking.models import (
@@ -33,7 +35,7 @@ from tracking.models import (
 )
 from tracking.outcomes import DestinationEntry, Post16Entry, StudentOutcomeData, SurveyScore
 from tracking.services import dosage
-from tracking.vocabulary import Post16Subject
+from tracking.vocabulary import Post16Route
 
 
 def _score_histories(student_ids: list[int]) -> dict[int, list]:
@@ -86,7 +88,8 @@ def grade_entries(*where) -> dict[int, list[GradeEntry]]:
 
 def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOutcomeData]:
     """Return `StudentOutcomeData` for every student `students` selects (a select of Student,
-    already scoped), in five queries plus the surveys' own (see `_score_histories`)."""
+    already scoped), in seven queries (two of them for the target baselines) plus the
+    surveys' own (see `_score_histories`)."""
     rows = db.session.execute(
         students.with_only_columns(
             Student.id,
@@ -104,6 +107,7 @@ def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOut
     post16 = entries(Post16Record, Post16Entry, Post16Record.student_id.in_(ids))
     destinations = entries(Destination, DestinationEntry, Destination.student_id.in_(ids))
     scores = survey_scores([row.id for row in rows]) if with_surveys else {}
+    confirmed, on_list = baseline_flags(students)
     return [
         StudentOutcomeData(
             student_id=row.id,
@@ -116,6 +120,8 @@ def outcome_data(students: Select, with_surveys: bool = True) -> list[StudentOut
             post16=tuple(post16.get(row.id, ())),
             destinations=tuple(destinations.get(row.id, ())),
             survey_scores=scores.get(row.id, ()),
+            cohort_has_baseline=(row.school_id, row.entry_year) in confirmed,
+            in_baseline=row.id in on_list,
         )
         for row in rows
     ]
@@ -143,7 +149,7 @@ class SurveyEntry:
 
     session_id: int
     opened_at: datetime
-    wave: str | None
+    wave: Wave
     instrument_title: str
     scores: list[tuple[str, float | None]] = field(default_factory=list)
 
@@ -237,7 +243,7 @@ class Progress:
     """A student's current values, from their records as stored (history included)."""
 
     grades: list[tuple[Qualification, dict[str, GradeEntry | None]]]  # per qualification
-    post16: list[Post16Record]  # the current status of each subject, in the usual order
+    post16: list[Post16Record]  # the current status of each route, in the usual order
     ucas: list[UcasApplication]  # the current status of each course at each provider
     destination: Destination | None
     entries: list[GradeEntry]  # every grade, as plain entries (for charts)
@@ -245,7 +251,7 @@ class Progress:
 
 def current_progress(grades: list, post16: list, ucas: list, destinations: list) -> Progress:
     """Return the current grade of each summary kind per qualification, the current status of
-    each post-16 subject and UCAS application, and the current destination (see
+    each post-16 route and UCAS application, and the current destination (see
     tracking.current for the rule)."""
     entries = [GradeEntry.of(r) for r in grades]
     table = []
@@ -253,10 +259,10 @@ def current_progress(grades: list, post16: list, ucas: list, destinations: list)
         row = {kind.value: current(entries, kind, qualification) for kind in SUMMARY_KINDS}
         if any(row.values()):
             table.append((qualification, row))
-    by_subject = newest_per(post16, key=lambda r: r.subject)
+    by_route = newest_per(post16, key=lambda r: r.route)
     return Progress(
         grades=table,
-        post16=[by_subject[s] for s in Post16Subject if s in by_subject],
+        post16=[by_route[r] for r in Post16Route if r in by_route],
         ucas=list(newest_per(ucas, key=lambda r: (r.course, r.provider)).values()),
         destination=newest(destinations),
         entries=entries,
@@ -265,7 +271,7 @@ def current_progress(grades: list, post16: list, ucas: list, destinations: list)
 
 def progression_summary(student: Student) -> dict:
     """Return the student page's progression section: current grades per qualification,
-    the current post-16 status per subject, the current destination, the current status of
+    the current post-16 status per route, the current destination, the current status of
     each UCAS application, dosage and the latest note. Six queries whatever the history."""
 
     def rows(model) -> list:

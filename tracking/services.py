@@ -53,8 +53,8 @@ class RecordError(ValueError):
 
 # The fields of each record kind that staff write (and the audit log shows).
 FIELDS: dict[type, tuple[str, ...]] = {
-    GradeRecord: ("qualification", "kind", "grade", "tier", "recorded_on", "term", "source"),
-    Post16Record: ("subject", "status", "provider", "recorded_on", "source"),
+    GradeRecord: GradeRecord.FIELDS,
+    Post16Record: Post16Record.FIELDS,
     UcasApplication: (
         "course",
         "provider",
@@ -64,15 +64,7 @@ FIELDS: dict[type, tuple[str, ...]] = {
         "recorded_on",
         "source",
     ),
-    Destination: (
-        "type",
-        "subject_category",
-        "subject",
-        "provider",
-        "evidence",
-        "recorded_on",
-        "source",
-    ),
+    Destination: Destination.FIELDS,
     CompetitionResult: ("competition", "taken_on", "award", "follow_on", "source"),
     StudentNote: ("text",),
 }
@@ -105,13 +97,7 @@ def _source(source: str) -> str:
 
 def _checked_grade(data: dict[str, Any]) -> dict[str, Any]:
     """Return grade data normalised by tracking.grades; raise GradeError if off its scale."""
-    qualification = grades.parse_qualification(data["qualification"]).value
-    kind = grades.parse_kind(data["kind"]).value
-    tier = grades.validate_tier(qualification, data.get("tier"), kind)
-    grade = grades.validate_grade(qualification, data["grade"], tier, kind)
-    if not isinstance(data.get("recorded_on"), date):
-        raise GradeError("Enter the date (or term) the grade is for")
-    return {**data, "qualification": qualification, "kind": kind, "tier": tier, "grade": grade}
+    return grades.checked(data)
 
 
 def record_grade(
@@ -124,12 +110,14 @@ def record_grade(
     recorded_on: date | None = None,
     source: str = Source.ENTERED,
     term: str | None = None,
+    series: date | str | None = None,
 ) -> GradeRecord:
     """Add a new grade record for `student` (a new row: older grades stay as history).
 
     The grade is validated and normalised with tracking.grades (" a* " -> "A*"); the tier is
     required for a GCSE Maths mock or final grade and refused for other qualifications.
-    `recorded_on` defaults to today; `term` (e.g. "2025/26 spring") is kept alongside it.
+    `recorded_on` defaults to today; `term` (e.g. "2025/26 spring") is kept alongside it, and
+    a final's exam `series` ("June 2026", see grades.validate_series).
     Raises GradeError (a ValueError) with a message fit to show the user, e.g. "Grade 6 is
     not on the foundation tier (5-1, U)", and RecordError for an unknown source; nothing is
     added then. Flushes and audits; never commits.
@@ -142,6 +130,7 @@ def record_grade(
             "tier": tier,
             "recorded_on": recorded_on or date.today(),
             "term": (term or "").strip() or None,
+            "series": series,
             "source": _source(source),
         }
     )

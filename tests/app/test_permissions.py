@@ -77,6 +77,7 @@ REQUESTS = {
     "account.use": ("GET", lambda w: "/", {}),
     "programme.view": ("GET", lambda w: "/schools", {}),
     "schools.manage": ("GET", lambda w: "/schools/new", {}),
+    "subjects.manage": ("GET", lambda w: "/destinations/maths-related", {}),
     "staff.manage": ("GET", lambda w: "/users", {}),
     "audit.view": ("GET", lambda w: "/audit", {}),
     "students.view": ("GET", lambda w: f"/students/{w['student']}", {}),

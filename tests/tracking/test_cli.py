@@ -97,7 +97,7 @@ def test_outcomes_json_of_a_school(runner):
         "left": 0,
         "share": 0.5,
     }
-    assert data["enjoyment"]["waves"] == []
+    assert data["enjoyment"]["pooled_wave_means"] == []
 
 
 def test_outcomes_filters_by_cohort_and_target(runner):

@@ -64,7 +64,8 @@ def _destination(student):
     data = {
         "type": "higher_education",
         "subject_category": "mathematics",
-        "subject": "Mathematics",
+        "subject": "mathematics",
+        "hecos": "100403",
         "provider": "University of Leeds",
         "evidence": "ucas",
         "recorded_on": DAY,
@@ -93,9 +94,9 @@ KINDS = {
     ),
     "destination": (
         _destination,
-        ("subject", "Physics"),
+        ("hecos", "100425"),
         ("provider", "University of York"),
-        ("Subject (e.g. Mathematics)", "Mathematics", "Physics"),
+        ("Subject (HECoS)", "mathematics (100403)", "physics (100425)"),
     ),
     # Notes are corrected through the same form, so they are guarded the same way.
     "note": (_note, ("text", "Keen on proofs"), ("text", "Keen on puzzles!"), None),

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from tracking.enjoyment import EnjoymentTrend, WaveMean, enjoyment_by_wave, term_of, wave_name
+from surveys.waves import Wave
+from tracking.enjoyment import EnjoymentOutcome, enjoyment_outcome
 from tracking.grades import GradeEntry
 from tracking.outcomes import (
     DestinationEntry,
@@ -151,13 +152,14 @@ def test_gcse_counts_the_students_on_roll_at_the_end_of_year_11():
 
 
 def test_a_level_choice():
-    # Denominator: the 7 with a final GCSE, whatever the grade; unknown: 6 (no final GCSE,
-    # even though enrolled). Maths enrolled now: 1, 2, 8 -> 3 (3 withdrew, 5 enrolled on no
-    # maths, 7 only considering). Further Maths: 1, 8 -> 2. Nothing recorded at all: 4 -> 1.
-    maths, further = a_level_choice(COHORT)
-    assert maths == Rate(numerator=3, denominator=7, unknown=1, assumed_no=1)
-    assert further == Rate(numerator=2, denominator=7, unknown=1, assumed_no=1)
-    assert maths.share == pytest.approx(3 / 7)
+    # Judged: all but 7 (only considering: unknown). A-level Maths now: 1, 2, 6, 8 -> 4 (3
+    # withdrew, 5 enrolled on no maths; 6 has no final GCSE but chose all the same). Nothing
+    # recorded at all after 1 October of Year 12: 4 -> assumed no. Further Maths among the
+    # 4 A-level Maths students: 1, 8. More edges: tests/tracking/test_outcomes_post16.py.
+    choice = a_level_choice(COHORT, date(2024, 1, 1))
+    assert choice.maths == Rate(numerator=4, denominator=7, unknown=1, assumed_no=1)
+    assert choice.further_maths == Rate(numerator=2, denominator=4, unknown=0)
+    assert choice.maths.share == pytest.approx(4 / 7)
 
 
 def test_a_level_top_grades():
@@ -185,7 +187,7 @@ def test_maths_degree():
     "rates",
     [
         lambda s: [gcse_7_to_9(s)],
-        a_level_choice,
+        lambda s: [a_level_choice(s).maths, a_level_choice(s).any_level_3_maths],
         a_level_top_grades,
         maths_degree,
     ],
@@ -199,10 +201,10 @@ def test_empty_set_has_no_share_and_no_error():
     empty = Rate(numerator=0, denominator=0, unknown=0)
     assert gcse_7_to_9([]) == empty
     assert gcse_7_to_9([]).share is None
-    assert a_level_choice([]) == (empty, empty)
+    assert a_level_choice([]).maths == empty
     assert a_level_top_grades([]) == (empty, empty)
     assert maths_degree([]) == (empty, empty)
-    assert enjoyment_by_wave([]) == EnjoymentTrend((), None, None, 0, unknown=0)
+    assert enjoyment_outcome([]) == EnjoymentOutcome("enjoyment", (), (), unscored=0)
 
 
 def test_a_set_with_no_data_has_everyone_unknown_and_no_share():
@@ -210,23 +212,13 @@ def test_a_set_with_no_data_has_everyone_unknown_and_no_share():
     year_7s = [student(1, entry_year=2025), student(2, entry_year=2025)]
     for rate in (
         gcse_7_to_9(year_7s),
-        *a_level_choice(year_7s),
+        a_level_choice(year_7s).maths,
         *a_level_top_grades(year_7s),
         *maths_degree(year_7s),
     ):
         assert rate == Rate(0, 0, unknown=2)
         assert rate.share is None
-    assert enjoyment_by_wave(year_7s).unknown == 2
-
-
-def test_further_maths_only_counts_what_is_recorded():
-    # Enrolled on Further Maths without an A-level Maths record: counted for Further Maths only.
-    only_further = student(
-        1, grades=[gcse("9")], post16=[post16("a_level_further_maths", "enrolled")]
-    )
-    maths, further = a_level_choice([only_further])
-    assert (maths.numerator, further.numerator) == (0, 1)
-    assert maths.assumed_no == 0  # a post-16 record exists, so nothing is assumed
+    assert enjoyment_outcome(year_7s).unscored == 2
 
 
 def test_a_re_enrolment_after_withdrawing_counts():
@@ -239,7 +231,7 @@ def test_a_re_enrolment_after_withdrawing_counts():
             post16("a_level_maths", "enrolled", date(2022, 9, 5)),
         ],
     )
-    assert a_level_choice([back])[0] == Rate(1, 1, 0)
+    assert a_level_choice([back]).maths == Rate(1, 1, 0)
 
 
 def test_rate_as_dict():
@@ -300,136 +292,56 @@ def test_outcomes_of_a_selection():
     assert gcse_7_to_9(filter_students(split, school_id=2)) == Rate(2, 3, 1)
 
 
-# --- Enjoyment per wave ----------------------------------------------------------------------
+# --- Outcome 1 (its rules are tested in test_outcomes_enjoyment.py) --------------------------
 
 
 def enjoy(score, on, wave, session_id=0, scale="enjoyment"):
     return SurveyScore(scale, score, on, wave, session_id)
 
 
+AUTUMN_2024 = Wave(2024, "autumn")
+SPRING_2025 = Wave(2024, "spring")
+AUTUMN_2025 = Wave(2025, "autumn")
 # Entry 2020: Year 11 in 2024/25, Year 12 from 1 Sep 2025. Entry 2022: Year 9 in 2024/25,
 # Year 10 in 2025/26. Entry 2019: Year 12 in 2024/25.
 #
-#   student (entry)  "Autumn 2024"  "Spring 2025"  "Autumn 2025"
-#   11 (2020)        3.0 (Y11)      3.5 (Y11)      2.0 (Y12: left out)
-#   12 (2022)        2.0 (Y9)       2.5            3.0       (+ a self-efficacy 1.0, ignored)
-#   13 (2022)        -              -              4.0 then 3.0 (same wave: the later, 3.0)
-#   14 (2022)        -              -              -         -> unknown
-#   15 (2019)        2.0 (Y12: left out)                     -> unknown
+#   student (entry)  Autumn 2024/25  Spring 2024/25  Autumn 2025/26
+#   11 (2020)        3.0 (Y11)       3.5 (Y11)       2.0 (Y12: left out)   -> paired +0.5
+#   12 (2022)        2.0 (Y9)        2.5             3.0                   -> paired +1.0
+#   13 (2022)        -               -               4.0 then 3.0          -> one wave: unpaired
+#   14 (2022)        -               -               -                     -> unscored
+#   15 (2019)        2.0 (Y12: left out)                                   -> unscored
 ENJOYMENT = [
     student(
         11,
         entry_year=2020,
         survey_scores=[
-            enjoy(3.0, date(2024, 10, 1), "Autumn 2024"),
-            enjoy(3.5, date(2025, 3, 1), "Spring 2025"),
-            enjoy(2.0, date(2025, 10, 1), "Autumn 2025"),
+            enjoy(3.0, date(2024, 10, 1), AUTUMN_2024),
+            enjoy(3.5, date(2025, 3, 1), SPRING_2025),
+            enjoy(2.0, date(2025, 10, 1), AUTUMN_2025),
         ],
     ),
     student(
         12,
         entry_year=2022,
         survey_scores=[
-            enjoy(2.0, date(2024, 10, 2), "Autumn 2024"),
-            enjoy(2.5, date(2025, 3, 2), "Spring 2025"),
-            enjoy(3.0, date(2025, 10, 2), "Autumn 2025"),
-            enjoy(1.0, date(2025, 10, 2), "Autumn 2025", scale="self_efficacy"),
+            enjoy(2.0, date(2024, 10, 2), AUTUMN_2024),
+            enjoy(2.5, date(2025, 3, 2), SPRING_2025),
+            enjoy(3.0, date(2025, 10, 2), AUTUMN_2025),
+            enjoy(1.0, date(2025, 10, 2), AUTUMN_2025, scale="self_efficacy"),
         ],
     ),
     student(
         13,
         entry_year=2022,
         survey_scores=[
-            enjoy(3.0, date(2025, 11, 1), "Autumn 2025", session_id=9),
-            enjoy(4.0, date(2025, 10, 3), "Autumn 2025", session_id=5),
+            enjoy(3.0, date(2025, 11, 1), AUTUMN_2025, session_id=9),
+            enjoy(4.0, date(2025, 10, 3), AUTUMN_2025, session_id=5),
         ],
     ),
     student(14, entry_year=2022),
-    student(15, entry_year=2019, survey_scores=[enjoy(2.0, date(2024, 10, 1), "Autumn 2024")]),
+    student(15, entry_year=2019, survey_scores=[enjoy(2.0, date(2024, 10, 1), AUTUMN_2024)]),
 ]
-
-
-def test_enjoyment_by_wave():
-    # Autumn 2024: 11 3.0, 12 2.0 -> 2.5 (n 2); Spring 2025: 11 3.5, 12 2.5 -> 3.0 (n 2);
-    # Autumn 2025: 12 3.0, 13 3.0 -> 3.0 (n 2). Oldest first, though "Spring" sorts last by name.
-    # change = 3.0 - 2.5 = 0.5. In both the first and the last wave: 12 only, 3.0 - 2.0 = 1.0.
-    # Unknown: 14, 15. Left out for age: 11's Year 12 score, 15's -> 2.
-    trend = enjoyment_by_wave(ENJOYMENT)
-    assert trend.waves == (
-        WaveMean("Autumn 2024", 2.5, 2, date(2024, 10, 1)),
-        WaveMean("Spring 2025", 3.0, 2, date(2025, 3, 1)),
-        WaveMean("Autumn 2025", 3.0, 2, date(2025, 10, 2)),
-    )
-    assert trend.change == 0.5
-    assert trend.paired_change == 1.0
-    assert trend.paired_n == 1
-    assert trend.unknown == 2
-    assert trend.outside_ages == 2
-
-
-def test_enjoyment_counts_years_7_to_11_only_at_the_time_of_the_survey():
-    # Entry 2020 is Year 11 until 31 Aug 2025; entry 2025 is Year 6 until 31 Aug 2025.
-    last_of_year_11 = student(
-        1, entry_year=2020, survey_scores=[enjoy(4.0, date(2025, 8, 31), "w")]
-    )
-    first_of_year_12 = student(
-        2, entry_year=2020, survey_scores=[enjoy(1.0, date(2025, 9, 1), "w")]
-    )
-    last_of_year_6 = student(3, entry_year=2025, survey_scores=[enjoy(1.0, date(2025, 8, 31), "w")])
-    first_of_year_7 = student(4, entry_year=2025, survey_scores=[enjoy(2.0, date(2025, 9, 1), "w")])
-    trend = enjoyment_by_wave([last_of_year_11, first_of_year_12, last_of_year_6, first_of_year_7])
-    # Counted: 4.0 and 2.0 -> mean 3.0 over 2; the other two are left out and unknown.
-    assert trend.waves == (WaveMean("w", 3.0, 2, date(2025, 8, 31)),)
-    assert trend.outside_ages == 2
-    assert trend.unknown == 2
-
-
-def test_one_wave_has_no_change():
-    one = student(1, entry_year=2024, survey_scores=[enjoy(3.0, date(2025, 1, 10), "w1")])
-    trend = enjoyment_by_wave([one])
-    assert (trend.change, trend.paired_change, trend.paired_n) == (None, None, 0)
-
-
-def test_another_scale_can_be_asked_for():
-    # 12's self-efficacy 1.0 is the only score on that scale.
-    trend = enjoyment_by_wave(ENJOYMENT, scale="self_efficacy")
-    assert trend.waves == (WaveMean("Autumn 2025", 1.0, 1, date(2025, 10, 2)),)
-    assert trend.unknown == 4
-
-
-def test_a_score_without_a_wave_label_is_grouped_by_academic_year_and_term():
-    assert wave_name(SurveyScore("enjoyment", 3.0, date(2025, 10, 10))) == "2025/26 autumn"
-    assert wave_name(SurveyScore("enjoyment", 3.0, date(2026, 2, 1), "  ")) == "2025/26 spring"
-    assert wave_name(SurveyScore("enjoyment", 3.0, date(2026, 6, 1), " Wave 2 ")) == "Wave 2"
-    no_labels = student(
-        1,
-        entry_year=2024,
-        survey_scores=[
-            enjoy(2.0, date(2025, 10, 10), None),
-            enjoy(3.0, date(2025, 11, 20), None),  # same wave, later: this one counts
-            enjoy(4.0, date(2026, 2, 1), None),
-        ],
-    )
-    trend = enjoyment_by_wave([no_labels])
-    assert [(w.wave, w.mean) for w in trend.waves] == [
-        ("2025/26 autumn", 3.0),
-        ("2025/26 spring", 4.0),
-    ]
-
-
-@pytest.mark.parametrize(
-    ("day", "term"),
-    [
-        (date(2025, 8, 31), "summer"),
-        (date(2025, 9, 1), "autumn"),
-        (date(2025, 12, 31), "autumn"),
-        (date(2026, 1, 1), "spring"),
-        (date(2026, 3, 31), "spring"),
-        (date(2026, 4, 1), "summer"),
-    ],
-)
-def test_terms(day, term):
-    assert term_of(day) == term
 
 
 # --- All five --------------------------------------------------------------------------------
@@ -442,20 +354,24 @@ def test_five_outcomes_is_json_ready_and_matches_each_rule():
     assert result["students"] == 13
     # The enjoyment students have no GCSE: 5 more unknown than in COHORT alone.
     assert result["gcse_7_to_9"] == Rate(4, 7, 1 + 5).as_dict()
-    assert result["a_level_choice"]["maths"] == Rate(3, 7, 6, 1).as_dict()
-    assert result["a_level_choice"]["further_maths"] == Rate(2, 7, 6, 1).as_dict()
+    assert result["a_level_choice"] == a_level_choice(everyone).as_dict()
     assert result["a_level_top_grades"]["maths"] == Rate(3, 4, 9).as_dict()
     assert result["a_level_top_grades"]["further_maths"] == Rate(1, 2, 11).as_dict()
     assert result["maths_degree"]["mathematics"] == Rate(1, 6, 7, 1).as_dict()
     assert result["maths_degree"]["maths_related"] == Rate(1, 6, 7, 1).as_dict()
-    # The 8 COHORT students have no enjoyment score: 2 + 8 unknown.
-    assert result["enjoyment"]["unknown"] == 10
-    assert result["enjoyment"]["change"] == 0.5
-    assert result["enjoyment"]["waves"][0] == {
-        "wave": "Autumn 2024",
+    # Outcome 1 per cohort: the 8 COHORT students (entry 2016) have no enjoyment score, so
+    # 2 + 8 unscored; entry 2020's one pair rose 0.5, entry 2022's one pair 1.0.
+    enjoyment = result["enjoyment"]
+    assert enjoyment["unscored"] == 10
+    paired = {(c["cohort"], c["group"]): c for c in enjoyment["paired_change"]}
+    assert paired[(2020, "non_target")]["mean_change"] == 0.5
+    assert (paired[(2022, "non_target")]["n"], paired[(2022, "non_target")]["unpaired"]) == (1, 1)
+    assert paired[(2022, "non_target")]["mean_change"] == 1.0
+    assert enjoyment["pooled_wave_means"][0] == {
+        "wave": "Autumn 2024/25",
+        "wave_key": "2024-autumn",
         "mean": 2.5,
         "n": 2,
-        "first_taken_on": "2024-10-01",
     }
 
 
@@ -464,12 +380,7 @@ def test_five_outcomes_of_nobody():
     assert result["students"] == 0
     assert result["gcse_7_to_9"]["share"] is None
     assert result["maths_degree"]["maths_related"]["share"] is None
-    assert result["enjoyment"] == {
-        "waves": [],
-        "change": None,
-        "paired_change": None,
-        "paired_n": 0,
-        "unknown": 0,
-        "outside_ages": 0,
-    }
+    assert result["enjoyment"]["paired_change"] == []
+    assert result["enjoyment"]["pooled_wave_means"] == []
+    assert result["enjoyment"]["unscored"] == 0
     json.dumps(result)

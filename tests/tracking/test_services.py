@@ -108,7 +108,7 @@ def test_delete_keeps_the_record_in_the_audit_log(app):
     event = db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "post16_records.delete")
     ).one()
-    assert event.before["subject"] == "a_level_maths"
+    assert event.before["route"] == "a_level_maths"
 
 
 def test_attendance_is_an_upsert_and_dosage_counts_present_only(app):

@@ -37,7 +37,7 @@ def test_timeline_shows_every_kind_newest_first(client, auth, lead_school):
         "GCSE Maths, predicted: <strong>4</strong>",
         "A-level Maths: <strong>Considering</strong> at Sixth form",
         "BSc Mathematics at University of Leeds: <strong>Applied</strong>",
-        "<strong>Higher education</strong>: Mathematics at University of Leeds",
+        "<strong>University</strong>: Mathematics at University of Leeds",
         "UKMT Intermediate Maths Challenge 2025: <strong>Gold</strong> · qualified for Kangaroo",
         "Came to &lt;b&gt;maths circle&lt;/b&gt;",
     ):

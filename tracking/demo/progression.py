@@ -178,7 +178,7 @@ class Seeder:
         elif likely >= 5:
             subjects = ["core_maths"]
         else:
-            subjects = ["none"]
+            subjects = ["no_maths"]
         # Some Year 11s have not said yet, so "Needs attention" has someone to show.
         if self.past(intention_on) and not (year_now == 11 and rng.random() < 0.35):
             for subject in subjects:
@@ -188,7 +188,7 @@ class Seeder:
         applied_on = date(ey + 5, 2, 1)
         enrolled = []
         for subject in subjects:
-            if subject == "none":
+            if subject == "no_maths":
                 continue
             self.post16(student, lead_id, subject, "applied", applied_on)
             self.post16(student, lead_id, subject, "enrolled", date(ey + 5, 9, 8))

@@ -98,7 +98,8 @@ def _save(kind: str, student: Student, form, record=None):
     except GradeError as error:
         db.session.rollback()
         about_tier = str(error).startswith(("Choose the tier", "Tier ", "A tier"))
-        field = form.tier if about_tier else form.grade
+        about_series = str(error).startswith(("An exam series", "The series"))
+        field = form.tier if about_tier else form.series if about_series else form.grade
         field.errors = [*field.errors, str(error)]
         return None
 
