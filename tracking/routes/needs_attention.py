@@ -1,4 +1,5 @@
-"""The "Needs attention" page: target students on roll and the reasons from tracking.attention."""
+"""The "Needs attention" page: target students on roll and the reasons from tracking.attention,
+in a fixed number of queries (tracking.queries.outcome_data and tracking.attention_data)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from app.extensions import db
 from app.models import Student
 from app.permissions import permission_required
 from app.web import render
-from tracking import attention, queries
+from tracking import attention, attention_data, queries
 from tracking.routes import bp
 
 
@@ -22,8 +23,19 @@ from tracking.routes import bp
 def attention_list():
     today = date.today()
     targets = scoped(current_user, Student).where(Student.is_target.is_(True), Student.on_roll())
-    flagged = attention.needs_attention(queries.outcome_data(targets), today)
-    students = (
+    students = queries.outcome_data(targets)
+    chance = attention_data.chance_stats(
+        (score for student in students for score in student.survey_scores),
+        attention.WATCHED_SCALES,
+    )
+    flagged = attention.needs_attention(
+        students,
+        today,
+        chance=chance,
+        sessions=attention_data.sessions_held(targets, today),
+        marks=attention_data.absences(targets),
+    )
+    found = (
         {
             s.id: s
             for s in db.session.scalars(
@@ -36,7 +48,7 @@ def attention_list():
         else {}
     )
     rows = sorted(
-        ((students[sid], found) for sid, found in flagged.items() if sid in students),
+        ((found[sid], why) for sid, why in flagged.items() if sid in found),
         key=lambda row: (row[0].school.name, row[0].entry_year, row[0].last_name, row[0].id),
     )
     return render("tracking/attention.html", rows=rows, today=today)
