@@ -16,7 +16,7 @@ A rate over nobody has `share` None, never a division by zero.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -326,30 +326,43 @@ def maths_degree(
 
 
 def five_outcomes(
-    students: Sequence[StudentOutcomeData], maths_related: MathsRelated | None = None
+    students: Sequence[StudentOutcomeData],
+    maths_related: MathsRelated | None = None,
+    is_target: Callable[[StudentOutcomeData], bool] | None = None,
+    today: date | None = None,
 ) -> dict[str, Any]:
     """Return the five outcomes of a set of students as a JSON-ready dict (`maths_related`:
-    the maths-related list for outcome 5; None: the list as shipped).
+    the maths-related list for outcome 5, None: the list as shipped; `is_target`: who outcome
+    1 splits off as target students, e.g. tracking.baseline's target baseline, None: today's
+    marks; `today`: the day outcomes 3 and 4 are judged as at, None: today).
 
     Keys: "students" (how many), "enjoyment" and "engagement" (outcome 1 on each scale, see
-    `EnjoymentOutcome.as_dict`), "gcse_7_to_9",
-    "a_level_choice" (see `ALevelChoice.as_dict`), "a_level_top_grades" {"maths",
-    "further_maths"} and "maths_degree" (see `DegreeOutcome.as_dict`), each rate as
-    `Rate.as_dict`.
+    `EnjoymentOutcome.as_dict`), "gcse_7_to_9", "a_level_choice" (see `ALevelChoice.as_dict`),
+    "a_level_top_grades" {"maths", "further_maths"} per entrant, with "per_student" and
+    "as_level" {"maths", "further_maths"} (tracking.top_grades), and "maths_degree" (see
+    `DegreeOutcome.as_dict`), each rate as `Rate.as_dict`. tracking.definitions names the
+    definition of each figure.
     """
+    from tracking.top_grades import a_level_top_grades_per_student, as_top_grades  # imports us
+
     students = list(students)
-    choice = a_level_choice(students)
+    today = today or date.today()
+    choice = a_level_choice(students, today)
     top_maths, top_further = a_level_top_grades(students)
+    per_maths, per_further = a_level_top_grades_per_student(students, as_of=today)
+    as_maths, as_further = as_top_grades(students)
     degree = degree_outcome(students, maths_related)
     return {
         "students": len(students),
-        "enjoyment": enjoyment_outcome(students).as_dict(),
-        "engagement": enjoyment_outcome(students, ENGAGEMENT_SCALE).as_dict(),
+        "enjoyment": enjoyment_outcome(students, is_target=is_target).as_dict(),
+        "engagement": enjoyment_outcome(students, ENGAGEMENT_SCALE, is_target).as_dict(),
         "gcse_7_to_9": gcse_7_to_9(students).as_dict(),
         "a_level_choice": choice.as_dict(),
         "a_level_top_grades": {
             "maths": top_maths.as_dict(),
             "further_maths": top_further.as_dict(),
+            "per_student": {"maths": per_maths.as_dict(), "further_maths": per_further.as_dict()},
+            "as_level": {"maths": as_maths.as_dict(), "further_maths": as_further.as_dict()},
         },
         "maths_degree": degree.as_dict(),
     }

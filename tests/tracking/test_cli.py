@@ -69,7 +69,7 @@ def test_outcomes_json_of_a_school(runner):
     result, data = _run(runner, "--school", "111111", "--json")
     assert result.exit_code == 0, result.output
     assert data["students"] == 3
-    assert data["filters"] == {"school": "111111", "cohort": None, "target_only": False}
+    assert data["filters"] == {"school": "111111", "cohort": None, "group": "all", "current": False}
     assert data["gcse_7_to_9"] == {
         "numerator": 1,
         "denominator": 2,
@@ -77,26 +77,22 @@ def test_outcomes_json_of_a_school(runner):
         "assumed_no": 0,
         "left": 0,
         "share": 0.5,
+        "definition": {
+            "id": "gcse_7_9",
+            "version": 2,
+            "doc": "docs/outcomes.md#2-gcse-maths-at-grade-7-9",
+        },
     }
     assert data["a_level_choice"]["maths"]["numerator"] == 1  # Ben withdrew
     assert data["a_level_choice"]["further_maths"]["numerator"] == 1
-    assert data["a_level_top_grades"]["maths"] == {
-        "numerator": 1,
-        "denominator": 1,
-        "unknown": 2,
-        "assumed_no": 0,
-        "left": 0,
-        "share": 1.0,
-    }
+    top = data["a_level_top_grades"]["maths"]
+    assert (top["numerator"], top["denominator"], top["unknown"], top["share"]) == (1, 1, 2, 1.0)
+    assert (top["definition"]["id"], top["definition"]["version"]) == ("a_star_a_per_entrant", 2)
     assert data["a_level_top_grades"]["further_maths"]["numerator"] == 0
-    assert data["maths_degree"]["mathematics"] == {
-        "numerator": 1,
-        "denominator": 2,
-        "unknown": 1,
-        "assumed_no": 0,
-        "left": 0,
-        "share": 0.5,
-    }
+    degree = data["maths_degree"]["mathematics"]
+    assert (degree["numerator"], degree["denominator"], degree["unknown"]) == (1, 2, 1)
+    assert (degree["assumed_no"], degree["share"]) == (0, 0.5)
+    assert degree["definition"]["id"] == "maths_degree"
     assert data["enjoyment"]["pooled_wave_means"] == []
 
 
@@ -105,21 +101,28 @@ def test_outcomes_filters_by_cohort_and_target(runner):
     _, everyone = _run(runner, "--json")
     assert everyone["students"] == 4
     assert everyone["gcse_7_to_9"]["numerator"] == 2
+    # No confirmed target list: today's marks (Ada, Ben), and the cohort says so.
     _, targets = _run(runner, "--cohort", "2015", "--target-only", "--json")
     assert targets["students"] == 2
     assert targets["gcse_7_to_9"]["denominator"] == 2
-    _, none = _run(runner, "--cohort", "2030", "--json")
+    assert [c["targets_from"] for c in targets["cohorts"]] == ["current_marks"]
+    _, by_group = _run(runner, "--cohort", "2015", "--group", "target", "--json")
+    assert by_group == targets
+    _, none = _run(runner, "--cohort", "2010", "--json")
     assert none["students"] == 0 and none["gcse_7_to_9"]["share"] is None
+    assert none["cohorts"] == []
 
 
 def test_outcomes_table_and_unknown_school(runner):
     _cohort()
     table = runner.invoke(args=["outcomes", "--school", "111111"])
     assert table.exit_code == 0
-    assert "2. GCSE Maths 7-9: 1/2 (50%); unknown 1, assumed no 0" in table.output
+    assert "2. GCSE Maths 7-9: 1/2 (50%); unknown 1, assumed no 0  [gcse_7_9 v2]" in table.output
+    assert "111111 2015/16: 3 in the group; target list not confirmed" in table.output
     bad = runner.invoke(args=["outcomes", "--school", "999999", "--json"])
-    assert bad.exit_code == 1
-    assert "No school has URN 999999" in bad.output
+    assert bad.exit_code == 2  # a usage error, never a traceback
+    assert "No school has URN '999999'" in bad.output
+    assert "Traceback" not in bad.output
 
 
 def test_a_student_who_left_before_the_end_of_year_11_is_not_in_the_gcse_cohort(runner):
