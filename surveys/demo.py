@@ -21,6 +21,9 @@ OPEN_INSTRUMENT = "enjoyment"
 WAVE_INSTRUMENTS = ("enjoyment", "self_efficacy")
 KS4_FORMS = {"self_efficacy": "self_efficacy_ks4"}  # asked of Years 10-11 instead
 WAVES = 4
+# Before those, the school's summer surveys of enjoyment of earlier years (so one cohort has
+# answers from Year 7 to Year 10).
+EARLIER_SUMMERS = 2
 # Term-time days on which a wave is taken: early October, early February, mid June.
 WAVE_DAYS = ((10, 6), (2, 3), (6, 16))
 
@@ -34,15 +37,32 @@ def wave_days(today: date, count: int = WAVES) -> list[date]:
         for month, day in WAVE_DAYS
         if date(year, month, day) < today and wave_of(date(year, month, day)) != wave_of(today)
     )[-count:]
-    return [d + timedelta(days=7 - d.weekday() if d.weekday() >= 5 else 0) for d in days]
+    return [_weekday(d) for d in days]
+
+
+def earlier_days(first: date, count: int = EARLIER_SUMMERS) -> list[date]:
+    """The summer wave days of the `count` years before `first` (a wave day), oldest first."""
+    month, day = WAVE_DAYS[2]
+    summers = [date(year, month, day) for year in range(first.year - count - 1, first.year + 1)]
+    return [_weekday(d) for d in summers if _weekday(d) < first][-count:]
+
+
+def _weekday(day: date) -> date:
+    return day + timedelta(days=7 - day.weekday() if day.weekday() >= 5 else 0)
+
+
+# Change per school year on each instrument (1 to 4 scale): enjoyment falls across KS3-4
+# for most students, as surveys of attitudes to maths find; target students less so.
+YEARLY_CHANGE = {"enjoyment": -0.14, "self_efficacy": 0.03, "aspirations": 0.0}
 
 
 def _latent(rng: random.Random, student: Student) -> dict[str, tuple[float, float]]:
-    """A student's starting level and change per wave on each instrument (1 to 4 scale)."""
+    """A student's level in the autumn of Year 7 and change per school year on each
+    instrument (1 to 4 scale)."""
     lift = 0.08 if student.is_target else 0.0
     return {
-        key: (rng.gauss(2.6, 0.45), rng.gauss(0.04 + lift, 0.08))
-        for key in ("enjoyment", "self_efficacy", "aspirations")
+        key: (rng.gauss(2.9 if key == "enjoyment" else 2.6, 0.45), rng.gauss(change + lift, 0.1))
+        for key, change in YEARLY_CHANGE.items()
     }
 
 
@@ -85,10 +105,12 @@ def seed_surveys(today: date) -> None:
         if not group.students:
             continue
         entry_year = min(s.entry_year for s in group.students)
-        for number, day in enumerate(wave_days(today)):
+        recent = wave_days(today)
+        for day in [*earlier_days(recent[0]), *recent]:
             if day < date(entry_year, 9, 15):
                 continue  # before this cohort started Year 7
-            for offset, key in enumerate(WAVE_INSTRUMENTS):
+            keys = WAVE_INSTRUMENTS if day >= recent[0] else WAVE_INSTRUMENTS[:1]
+            for offset, key in enumerate(keys):
                 opened = datetime.combine(day + timedelta(days=offset), time(9, 30))
                 form = KS4_FORMS.get(key, key) if year_group(entry_year, day) >= 10 else key
                 session = SurveySession(
@@ -100,12 +122,13 @@ def seed_surveys(today: date) -> None:
                     opened_at=opened,
                     closed_at=opened + timedelta(minutes=50),
                 )
-                planned.append((session, (key, form), group.students, number))
+                years = (day - date(entry_year, 10, 1)).days / 365.25  # since Y7 autumn
+                planned.append((session, (key, form), group.students, years))
     db.session.add_all([p[0] for p in planned])
     db.session.flush()
 
     responses = []
-    for session, key, students, number in planned:
+    for session, key, students, years in planned:
         for student in students:
             if student.survey_opt_out or rng.random() < 0.08:
                 continue  # absent that day
@@ -122,18 +145,18 @@ def seed_surveys(today: date) -> None:
                     ),
                     key,
                     student,
-                    number,
+                    years,
                 )
             )
     db.session.add_all([r[0] for r in responses])
     db.session.flush()
 
     answer_rows = []
-    for response, (key, form), student, number in responses:
+    for response, (key, form), student, years in responses:
         if student.id not in latent:
             latent[student.id] = _latent(rng, student)
         start, change = latent[student.id][key]
-        level = start + change * number
+        level = start + change * years
         for item_id, value in _answers(rng, instruments[form], level).items():
             answer_rows.append(
                 {

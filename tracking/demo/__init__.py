@@ -10,15 +10,35 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app import academic
+from app.demo import target_criteria
 from app.extensions import db
-from app.models import Group, Role, School, Student, User
+from app.models import AuditEvent, Group, Role, School, Student, User
+from app.students.baseline import confirm_target_list
 from tracking.demo.progression import NOTES, Seeder
 from tracking.demo.support import interventions
 from tracking.models import StudentNote
+
+
+def confirm_baselines(school: School, lead: User | None, today: date) -> None:
+    """Confirm the target list of every cohort on roll since the programme's first cohorts,
+    with the rule it was chosen by (app.demo.target_criteria): in the autumn of Year 7, or
+    when the programme began for the cohorts already at school then."""
+    start = current_app.config.get("PROGRAMME_START_YEAR", 2024)
+    first = max(start - 4, academic.entry_year_for(13, today))
+    for entry_year in range(first, academic.academic_year(today) + 1):
+        day = min(today, date(max(entry_year, start), 10, 15))
+        baseline = confirm_target_list(lead, school, entry_year, target_criteria(entry_year), day)
+        for event in db.session.new:  # the audit log says when, as if confirmed on the day
+            if isinstance(event, AuditEvent) and (event.action, event.entity_id) == (
+                "targets.confirm",
+                baseline.id,
+            ):
+                event.at = datetime.combine(day, time(16, 30))
 
 
 def seed(today: date) -> None:
@@ -30,6 +50,7 @@ def seed(today: date) -> None:
     leads = {school_id: uid for school_id, role, uid in staff if role == Role.LEAD}
     teachers = {school_id: uid for school_id, role, uid in staff if role == Role.TEACHER}
     schools = db.session.scalars(select(School).order_by(School.urn)).all()
+    leads_by_id = {u.id: u for u in db.session.scalars(select(User).where(User.role == Role.LEAD))}
     for school in schools:
         lead_id, teacher_id = leads.get(school.id), teachers.get(school.id)
         past = [
@@ -73,6 +94,7 @@ def seed(today: date) -> None:
             )
         }
         interventions(seeder, school, groups, lead_id)
+        confirm_baselines(school, leads_by_id.get(lead_id), today)
     for row in seeder.rows:
         # As if entered on the day each record is for, not all at once today.
         if getattr(row, "created_at", None) is None and hasattr(row, "created_at"):

@@ -5,10 +5,42 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from app import academic
 from app.extensions import db
 from app.models import Group, School, Student
 from tracking.demo.progression import Seeder
 from tracking.models import Attendance, CompetitionResult, Intervention
+
+# UKMT individual challenges, by the year group that may sit each (ukmt.org.uk): Junior Y8 and
+# below (late April), Intermediate Y9-11 (early February), Senior Y12-13 (early October).
+# Entered here: Year 8 (Junior), Years 9 and 10 (Intermediate), Year 12 (Senior).
+UKMT_ENTRIES = ((8, (4, 29)), (9, (2, 5)), (10, (2, 5)), (12, (10, 7)))
+
+
+def ukmt_challenge(year_group: int) -> str:
+    """The UKMT challenge a student of `year_group` may sit."""
+    if year_group <= 8:
+        return "UKMT Junior Maths Challenge"
+    return (
+        "UKMT Intermediate Maths Challenge" if year_group <= 11 else "UKMT Senior Maths Challenge"
+    )
+
+
+def kangaroo(title: str, year_group: int) -> str:
+    """The follow-on round a gold certificate of `title` leads to for `year_group`: Junior
+    Kangaroo, Grey Kangaroo (Intermediate, Y9 and below), Pink (Y10-11), Senior Kangaroo."""
+    if "Junior" in title:
+        return "Junior Kangaroo"
+    if "Senior" in title:
+        return "Senior Kangaroo"
+    return "Grey Kangaroo" if year_group <= 9 else "Pink Kangaroo"
+
+
+def _last(day: date, today: date) -> date:
+    """The challenge's most recent day on or before `today` (a weekday)."""
+    if day > today:
+        day = day.replace(year=day.year - 1)
+    return day - timedelta(days=max(0, day.weekday() - 4))
 
 
 def interventions(seeder: Seeder, school: School, groups: dict[str, Group], lead_id) -> None:
@@ -55,30 +87,13 @@ def interventions(seeder: Seeder, school: School, groups: dict[str, Group], lead
             weekly[::2],
         )
     )
-    plan.append(
-        (
-            "9X1",
-            "enrichment",
-            "ukmt_challenge",
-            "UKMT Junior Maths Challenge",
-            60,
-            "UKMT",
-            None,
-            [start + timedelta(days=20)],
+    for year_then, (month, day) in UKMT_ENTRIES:
+        held_on = _last(date(today.year, month, day), today)
+        year_now = year_then + academic.academic_year(today) - academic.academic_year(held_on)
+        title = ukmt_challenge(year_then)
+        plan.append(
+            (f"{year_now}X1", "enrichment", "ukmt_challenge", title, 60, "UKMT", None, [held_on])
         )
-    )
-    plan.append(
-        (
-            "10X1",
-            "enrichment",
-            "ukmt_challenge",
-            "UKMT Intermediate Maths Challenge",
-            60,
-            "UKMT",
-            None,
-            [start + timedelta(days=21)],
-        )
-    )
     plan.append(
         (
             "8X1",
@@ -145,7 +160,7 @@ def _competition(seeder: Seeder, student: Student, title: str, day: date) -> Non
         return
     follow_on = None
     if award == "gold":
-        follow_on = "Junior Kangaroo" if "Junior" in title else "Grey Kangaroo"
+        follow_on = kangaroo(title, student.year_group(day))
     seeder.rows.append(
         CompetitionResult(
             student_id=student.id,
