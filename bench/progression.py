@@ -102,9 +102,9 @@ def seed(students: int) -> tuple[str, list[int]]:
                 post16.append(
                     {
                         **base,
-                        "subject": "a_level_maths",
+                        "route": "a_level_maths",
                         "status": status,
-                        "provider": "Sixth form",
+                        "institution": "own_sixth_form",
                         "recorded_on": on,
                     }
                 )
@@ -133,7 +133,9 @@ def seed(students: int) -> tuple[str, list[int]]:
                 {
                     **base,
                     "type": "higher_education",
-                    "subject_category": rng.choice(("mathematics", "maths_related", "other")),
+                    # HECoS: mathematics, physics, history
+                    "hecos": rng.choice(("100403", "100425", "100302")),
+                    "status": "started",
                     "evidence": "ucas",
                     "recorded_on": date(ey + 7, 10, 1),
                 }

@@ -19,7 +19,7 @@ from app import academic, audit
 from app.extensions import db
 from app.groups.services import GroupNameTaken, add_memberships, create_group
 from app.imports import roster, steps, uploads
-from app.imports.columns import ImportResult, file_upns
+from app.imports.columns import ImportResult, RowError, file_upns
 from app.imports.importer import ImportBlocked, Importer, ImportPlan, skipped_text
 from app.imports.roster import RosterRecord
 from app.imports.table import Table
@@ -34,6 +34,7 @@ from app.models import (
     User,
     fold,
 )
+from app.students.baseline import confirmed_on_by_cohort, needs_reason_message
 from app.students.services import create_students, update_students
 
 __all__ = ["ROSTER", "ImportBlocked", "RosterImporter", "RosterPlan", "ImportSummary"]
@@ -145,6 +146,43 @@ def existing_upns(upns: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def _refuse_target_changes_after_baseline(result: ImportResult, school_id: int) -> ImportResult:
+    """Move to the problems the rows that would change the target mark of a student whose
+    cohort has a confirmed target list (a change there needs a reason, asked on the
+    student's page). New students are not changes: they are "added after baseline"."""
+    marking = [record for record in result.records if "is_target" in record.data]
+    confirmed = confirmed_on_by_cohort(school_id) if marking else {}
+    if not confirmed:
+        return result
+    stored: dict[str, tuple[int, bool]] = {}
+    for chunk in uploads.in_chunks(sorted(record.upn for record in marking)):
+        rows = db.session.execute(
+            select(Student.upn, Student.entry_year, Student.is_target).where(
+                Student.school_id == school_id, Student.upn.in_(chunk)
+            )
+        )
+        stored.update({upn: (entry_year, bool(mark)) for upn, entry_year, mark in rows})
+    header = result.columns.get("is_target", "Target")
+    kept = []
+    for record in result.records:
+        entry_year, mark = stored.get(record.upn, (None, None))
+        cohort = record.data.get("entry_year", entry_year)
+        if (
+            mark is not None
+            and "is_target" in record.data
+            and record.data["is_target"] != mark
+            and cohort in confirmed
+        ):
+            result.errors.append(
+                RowError(record.row, header, needs_reason_message(confirmed[cohort]))
+            )
+        else:
+            kept.append(record)
+    result.records = kept
+    result.errors.sort(key=lambda error: error.row)
+    return result
+
+
 def _display(name: str, value, today: date) -> str:
     if name == "entry_year":
         year = academic.year_group(value, today)
@@ -171,9 +209,12 @@ class RosterImporter(Importer):
     row_noun = "student"
 
     def validate(self, table: Table, school: School, today: date) -> ImportResult:
-        """Check the rows; one query finds which UPNs any school already has."""
+        """Check the rows; one query finds which UPNs any school already has, and (for a
+        file with a Target column) two which target marks the rows would change after their
+        cohort's target list was confirmed: those rows are problems (app.students.baseline)."""
         existing = existing_upns(file_upns(table, self.columns))
-        return roster.validate(table, existing, school.id, today)
+        result = roster.validate(table, existing, school.id, today)
+        return _refuse_target_changes_after_baseline(result, school.id)
 
     def plan(self, school: School, result: ImportResult, today: date) -> RosterPlan:
         """Sort the valid rows into new, updated and unchanged students and the groups to

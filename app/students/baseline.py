@@ -141,6 +141,26 @@ def set_target(actor: User | None, student: Student, is_target: bool, reason: st
     return True
 
 
+def confirmed_on_by_cohort(school_id: int) -> dict[int, date]:
+    """Return cohort (Year 7 entry year) -> the day its target list was confirmed, for the
+    cohorts of a school that have one: a change of target mark in these needs a reason."""
+    rows = db.session.execute(
+        select(TargetBaseline.entry_year, TargetBaseline.confirmed_on).where(
+            TargetBaseline.school_id == school_id
+        )
+    )
+    return {entry_year: confirmed_on for entry_year, confirmed_on in rows}
+
+
+def needs_reason_message(confirmed_on: date) -> str:
+    """What an import row that would change a target mark after the baseline is told: marks
+    change one at a time there, on the student's page, where the reason is asked."""
+    return (
+        f"The target list of this student's cohort was confirmed on {confirmed_on:%d/%m/%Y}: "
+        "change the target mark on the student's page, where a reason is asked"
+    )
+
+
 @dataclass(frozen=True)
 class CohortTargets:
     """A cohort of a school as the Confirm target list page shows it."""

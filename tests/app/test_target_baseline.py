@@ -342,3 +342,45 @@ def test_the_migration_keeps_sen_as_codes_and_back(tmp_path):
             back = [row[0] for row in conn.execute(text("SELECT sen FROM students ORDER BY id"))]
         assert back == [1, 0, None]
         db.engine.dispose()
+
+
+def test_a_roster_import_never_changes_a_target_mark_after_the_baseline(runner, tmp_path, school):
+    import csv
+
+    from app.students.baseline import confirm_target_list
+
+    chosen = make_student(school, 9, first_name="Ada", is_target=True)
+    passed_over = make_student(school, 9, first_name="Ben")
+    other_cohort = make_student(school, 8, first_name="Cy")
+    confirm_target_list(None, school, cohort_of(9), "KS2 110+", date.today())
+    db.session.commit()
+    rows = [
+        ["UPN", "Forename", "Surname", "Year", "Target"],
+        [chosen.upn, "Ada", "Lovelace", "9", "N"],  # unmarking: needs a reason
+        [passed_over.upn, "Ben", "Stone", "9", "Y"],  # marking: needs a reason
+        [other_cohort.upn, "Cy", "Young", "8", "Y"],  # no confirmed list: a plain change
+        [upn_for(901), "Dee", "New", "9", "Y"],  # a new student: added after the baseline
+    ]
+    path = tmp_path / "roster.csv"
+    with path.open("w", newline="", encoding="utf-8") as out:
+        csv.writer(out).writerows(rows)
+
+    refused = runner.invoke(args=["students", "import", str(path), "--school", school.urn])
+    assert refused.exit_code == 1
+    confirmed = date.today().strftime("%d/%m/%Y")
+    for row in (2, 3):
+        assert (
+            f"row {row}, column Target: The target list of this student's cohort was confirmed "
+            f"on {confirmed}: change the target mark on the student's page, where a reason is "
+            "asked"
+        ) in refused.output
+    assert (stored(chosen.id).is_target, stored(passed_over.id).is_target) == (True, False)
+
+    valid = runner.invoke(
+        args=["students", "import", str(path), "--school", school.urn, "--valid-only"]
+    )
+    assert valid.exit_code == 0, valid.output
+    assert (stored(chosen.id).is_target, stored(passed_over.id).is_target) == (True, False)
+    assert stored(other_cohort.id).is_target is True
+    dee = db.session.scalar(select(Student).where(Student.upn == upn_for(901)))
+    assert dee.is_target and dee.entry_year == cohort_of(9)
