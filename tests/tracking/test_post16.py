@@ -242,7 +242,7 @@ def test_upload_preview_and_confirm(client, auth, import_school):
     assert db.session.scalar(select(Upload.purpose)) == "post16"
 
     page = client.get(location).get_data(as_text=True)
-    assert "<dt>Records to add</dt><dd>2</dd>" in page
+    assert "<dt>Post-16 records to add</dt><dd>2</dd>" in page
     assert "<dt>Already recorded (skipped)</dt><dd>1</dd>" in page
     assert "Own sixth form" in page and "Import 2 post-16 records" in page
     assert "&lt;b&gt;Leeds&lt;/b&gt; College (UKPRN 10003855)" in page

@@ -5,15 +5,16 @@ nothing here commits."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.imports import steps, uploads
+from app.imports import uploads
 from app.imports.columns import ImportResult, file_upns
-from app.imports.importer import Importer, ImportPlan, skipped_text
+from app.imports.importer import Importer
+from app.imports.records import Noun, RecordsPlan, add_in_chunks, school_student_ids
 from app.imports.table import Table
 from app.models import School, Student, User
 from tracking import services
@@ -25,53 +26,11 @@ from tracking.vocabulary import Source
 
 
 @dataclass
-class DestinationsSummary:
-    """What a destinations import did (or would do): "3 destinations added, 1 unchanged"."""
-
-    added: int
-    unchanged: int
-    skipped_rows: int = 0
-
-    def __str__(self) -> str:
-        text = f"{self.added} destination{'' if self.added == 1 else 's'} added"
-        if self.unchanged:
-            text += f", {self.unchanged} unchanged (already recorded)"
-        return text + skipped_text(self.skipped_rows)
-
-
-@dataclass
-class DestinationsPlan(ImportPlan):
+class DestinationsPlan(RecordsPlan):
     """The destinations the valid rows add, and the rows that repeat a student's current
     destination (same type, status, subject, provider and date), which add nothing."""
 
-    new: list[DestinationRow] = field(default_factory=list)
-    unchanged: list[DestinationRow] = field(default_factory=list)
-
-    @property
-    def has_work(self) -> bool:
-        return bool(self.new)
-
-    @property
-    def import_all_label(self) -> str:
-        added = len(self.new)
-        return f"Import {added} {'destination' if added == 1 else 'destinations'}"
-
-    @property
-    def nothing_to_import(self) -> str:
-        if not self.result.records:
-            return "The file has no destination rows, so there is nothing to import."
-        return "Every destination in the file is already recorded, so there is nothing to import."
-
-    def figures(self) -> list[tuple[str, object]]:
-        return [
-            ("Destination rows in the file", self.result.row_count),
-            ("Destinations to add", len(self.new)),
-            ("Already recorded (skipped)", len(self.unchanged)),
-            ("Rows with problems", len(self.result.error_rows)),
-        ]
-
-    def summary(self) -> DestinationsSummary:
-        return DestinationsSummary(len(self.new), len(self.unchanged), len(self.result.error_rows))
+    noun = Noun("destination", "destinations")
 
 
 def _same(record: Destination | None, row: DestinationRow) -> bool:
@@ -91,14 +50,7 @@ class DestinationsImporter(Importer):
 
     def validate(self, table: Table, school: School, today: date) -> ImportResult:
         """Check the rows against the school's own students: one query per 5000 UPNs."""
-        students: dict[str, int] = {}
-        for chunk in uploads.in_chunks(sorted(file_upns(table, self.columns))):
-            rows = db.session.execute(
-                select(Student.upn, Student.id).where(
-                    Student.school_id == school.id, Student.upn.in_(chunk)
-                )
-            )
-            students.update({upn: sid for upn, sid in rows})
+        students = school_student_ids(school.id, file_upns(table, self.columns))
         return import_rows.validate(table, students, today)
 
     def plan(self, school: School, result: ImportResult, today: date) -> DestinationsPlan:
@@ -119,15 +71,12 @@ class DestinationsImporter(Importer):
 
     def write(self, actor: User | None, school: School, plan: DestinationsPlan) -> Iterator[None]:
         """Add the plan's new destinations (audited, source "imported"), a chunk at a time."""
-        for chunk in uploads.in_chunks(plan.new, steps.CHUNK_ROWS):
-            ids = {r.student_id for r in chunk}
-            students = {
-                s.id: s for s in db.session.scalars(select(Student).where(Student.id.in_(ids)))
-            }
-            for row in chunk:
-                values = {**row.values, "source": Source.IMPORTED}
-                services.add_record(actor, students[row.student_id], Destination, values)
-            yield
+
+        def add(student: Student, row: DestinationRow) -> None:
+            values = {**row.values, "source": Source.IMPORTED}
+            services.add_record(actor, student, Destination, values)
+
+        yield from add_in_chunks(plan.new, add)
 
 
 DESTINATIONS = DestinationsImporter()

@@ -5,15 +5,16 @@ source "imported"); nothing here commits."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from app.extensions import db
-from app.imports import steps, uploads
+from app.imports import uploads
 from app.imports.columns import ImportResult, file_upns
-from app.imports.importer import Importer, ImportPlan, skipped_text
+from app.imports.importer import Importer
+from app.imports.records import Noun, RecordsPlan, add_in_chunks, school_student_ids
 from app.imports.table import Table
 from app.models import School, Student, User
 from tracking import services
@@ -25,54 +26,11 @@ from tracking.vocabulary import Source
 
 
 @dataclass
-class Post16Summary:
-    """What a post-16 import did (or would do): "12 post-16 records added, 2 unchanged
-    (already recorded)", and the rows with problems skipped when only the valid rows were."""
-
-    added: int
-    unchanged: int
-    skipped_rows: int = 0
-
-    def __str__(self) -> str:
-        text = f"{self.added} post-16 record{'' if self.added == 1 else 's'} added"
-        if self.unchanged:
-            text += f", {self.unchanged} unchanged (already recorded)"
-        return text + skipped_text(self.skipped_rows)
-
-
-@dataclass
-class Post16Plan(ImportPlan):
+class Post16Plan(RecordsPlan):
     """What importing a file of post-16 records would do: the records its valid rows add,
     and the valid rows that only repeat a student's current record of the route (skipped)."""
 
-    new: list[Post16Row] = field(default_factory=list)
-    unchanged: list[Post16Row] = field(default_factory=list)
-
-    @property
-    def has_work(self) -> bool:
-        return bool(self.new)
-
-    @property
-    def import_all_label(self) -> str:
-        added = len(self.new)
-        return f"Import {added} post-16 {'record' if added == 1 else 'records'}"
-
-    @property
-    def nothing_to_import(self) -> str:
-        if not self.result.records:
-            return "The file has no post-16 rows, so there is nothing to import."
-        return "Every record in the file is already recorded, so there is nothing to import."
-
-    def figures(self) -> list[tuple[str, object]]:
-        return [
-            ("Post-16 rows in the file", self.result.row_count),
-            ("Records to add", len(self.new)),
-            ("Already recorded (skipped)", len(self.unchanged)),
-            ("Rows with problems", len(self.result.error_rows)),
-        ]
-
-    def summary(self) -> Post16Summary:
-        return Post16Summary(len(self.new), len(self.unchanged), len(self.result.error_rows))
+    noun = Noun("post-16 record", "post-16 records")
 
 
 def _same(record: Post16Record | None, row: Post16Row) -> bool:
@@ -96,14 +54,7 @@ class Post16Importer(Importer):
     def validate(self, table: Table, school: School, today: date) -> ImportResult:
         """Check the rows against the school's own students only (so a UPN of another
         school reads as unknown): one query per 5000 UPNs."""
-        students: dict[str, int] = {}
-        for chunk in uploads.in_chunks(sorted(file_upns(table, self.columns))):
-            rows = db.session.execute(
-                select(Student.upn, Student.id).where(
-                    Student.school_id == school.id, Student.upn.in_(chunk)
-                )
-            )
-            students.update({upn: sid for upn, sid in rows})
+        students = school_student_ids(school.id, file_upns(table, self.columns))
         checked = post16_import.School(school.urn, school.name, students)
         return post16_import.validate(table, checked, today)
 
@@ -126,15 +77,12 @@ class Post16Importer(Importer):
     def write(self, actor: User | None, school: School, plan: Post16Plan) -> Iterator[None]:
         """Add the new records of `plan` through `add_record` (audited, source "imported"),
         a chunk at a time: one query for the chunk's students, then yield."""
-        for chunk in uploads.in_chunks(plan.new, steps.CHUNK_ROWS):
-            ids = {r.student_id for r in chunk}
-            students = {
-                s.id: s for s in db.session.scalars(select(Student).where(Student.id.in_(ids)))
-            }
-            for row in chunk:
-                values = row.values() | {"source": Source.IMPORTED}
-                services.add_record(actor, students[row.student_id], Post16Record, values)
-            yield
+
+        def add(student: Student, row: Post16Row) -> None:
+            values = row.values() | {"source": Source.IMPORTED}
+            services.add_record(actor, student, Post16Record, values)
+
+        yield from add_in_chunks(plan.new, add)
 
 
 POST16 = Post16Importer()

@@ -5,16 +5,17 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
 
 from app import conflicts
 from app.extensions import db
-from app.imports import steps, uploads
+from app.imports import uploads
 from app.imports.columns import ImportResult, file_upns
-from app.imports.importer import Importer, ImportPlan, skipped_text
+from app.imports.importer import Importer
+from app.imports.records import Noun, RecordsPlan, add_in_chunks, school_student_ids
 from app.imports.table import Table
 from app.models import Group, GroupMember, School, Student, User
 from tracking import grades, services
@@ -121,54 +122,11 @@ def save_cell(
 
 
 @dataclass
-class GradesSummary:
-    """What a grades import did (or would do): "12 grades added, 2 unchanged (already
-    recorded)", and the rows with problems skipped when only the valid rows were imported."""
-
-    added: int
-    unchanged: int
-    skipped_rows: int = 0
-
-    def __str__(self) -> str:
-        text = f"{self.added} grade{'' if self.added == 1 else 's'} added"
-        if self.unchanged:
-            text += f", {self.unchanged} unchanged (already recorded)"
-        return text + skipped_text(self.skipped_rows)
-
-
-@dataclass
-class GradesPlan(ImportPlan):
+class GradesPlan(RecordsPlan):
     """What importing a file of grades would do: the grades its valid rows add, and the
     valid rows that only repeat a student's current grade (skipped)."""
 
-    new: list[GradeRow] = field(default_factory=list)
-    unchanged: list[GradeRow] = field(default_factory=list)
-
-    @property
-    def has_work(self) -> bool:
-        return bool(self.new)
-
-    @property
-    def import_all_label(self) -> str:
-        added = len(self.new)
-        return f"Import {added} {'grade' if added == 1 else 'grades'}"
-
-    @property
-    def nothing_to_import(self) -> str:
-        if not self.result.records:
-            return "The file has no grade rows, so there is nothing to import."
-        return "Every grade in the file is already recorded, so there is nothing to import."
-
-    def figures(self) -> list[tuple[str, object]]:
-        return [
-            ("Grade rows in the file", self.result.row_count),
-            ("Grades to add", len(self.new)),
-            ("Already recorded (skipped)", len(self.unchanged)),
-            ("Rows with problems", len(self.result.error_rows)),
-        ]
-
-    def summary(self) -> GradesSummary:
-        return GradesSummary(len(self.new), len(self.unchanged), len(self.result.error_rows))
+    noun = Noun("grade", "grades")
 
 
 class GradesImporter(Importer):
@@ -184,14 +142,7 @@ class GradesImporter(Importer):
     def validate(self, table: Table, school: School, today: date) -> ImportResult:
         """Check the rows against the school's own students only (so a UPN of another
         school reads as unknown): one query per 5000 UPNs."""
-        students: dict[str, int] = {}
-        for chunk in uploads.in_chunks(sorted(file_upns(table, self.columns))):
-            rows = db.session.execute(
-                select(Student.upn, Student.id).where(
-                    Student.school_id == school.id, Student.upn.in_(chunk)
-                )
-            )
-            students.update({upn: sid for upn, sid in rows})
+        students = school_student_ids(school.id, file_upns(table, self.columns))
         return grades_import.validate(table, students, today)
 
     def plan(self, school: School, result: ImportResult, today: date) -> GradesPlan:
@@ -223,24 +174,21 @@ class GradesImporter(Importer):
     def write(self, actor: User | None, school: School, plan: GradesPlan) -> Iterator[None]:
         """Add the new grades of `plan` through `record_grade` (audited, source "imported"),
         a chunk at a time: one query for the chunk's students, then yield."""
-        for chunk in uploads.in_chunks(plan.new, steps.CHUNK_ROWS):
-            ids = {r.student_id for r in chunk}
-            students = {
-                s.id: s for s in db.session.scalars(select(Student).where(Student.id.in_(ids)))
-            }
-            for record in chunk:
-                services.record_grade(
-                    actor,
-                    students[record.student_id],
-                    record.qualification,
-                    record.kind,
-                    record.grade,
-                    record.tier,
-                    record.recorded_on,
-                    source=Source.IMPORTED,
-                    series=record.series,
-                )
-            yield
+
+        def add(student: Student, record: GradeRow) -> None:
+            services.record_grade(
+                actor,
+                student,
+                record.qualification,
+                record.kind,
+                record.grade,
+                record.tier,
+                record.recorded_on,
+                source=Source.IMPORTED,
+                series=record.series,
+            )
+
+        yield from add_in_chunks(plan.new, add)
 
 
 GRADES = GradesImporter()
