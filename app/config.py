@@ -6,6 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import make_url
 
+from app.suppression import SUPPRESS_BELOW
+
 KEY_FILE_NAME = "secret_key"
 
 
@@ -50,6 +52,9 @@ def from_environment(instance_path: str, environ: dict | None = None) -> dict:
         # The academic year the programme began in (2024 = 2024/25): cohorts whose Year 11
         # ended before it are "before the programme" (tracking.baseline.before_programme).
         "PROGRAMME_START_YEAR": programme_start_year(env.get("PROGRAMME_START_YEAR")),
+        # Counts from 1 to SUPPRESS_BELOW - 1 are hidden in what evaluators see and in shareable
+        # outputs (app.suppression, docs/suppression.md).
+        "SUPPRESS_BELOW": suppress_below(env.get("SUPPRESS_BELOW")),
     }
 
 
@@ -58,8 +63,21 @@ def programme_start_year(raw: str | None) -> int:
     if not raw or not raw.strip():
         return 2024
     text = raw.strip()
-    if not text.isdigit() or not 2000 <= int(text) <= 2100:
+    if not (text.isascii() and text.isdigit()) or not 2000 <= int(text) <= 2100:
         raise ConfigError(f"PROGRAMME_START_YEAR must be a year such as 2024, not {raw!r}")
+    return int(text)
+
+
+def suppress_below(raw: str | None) -> int:
+    """Return SUPPRESS_BELOW as a whole number of 1 or more (5 when not set); ConfigError
+    otherwise. 1 hides nothing; the usual threshold is 5."""
+    if not raw or not raw.strip():
+        return SUPPRESS_BELOW
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit()) or int(text) < 1:
+        raise ConfigError(
+            f"SUPPRESS_BELOW must be a whole number of 1 or more, such as 5, not {raw!r}"
+        )
     return int(text)
 
 

@@ -300,8 +300,9 @@ def test_programme_start_year_is_configurable_and_checked():
     assert (
         from_environment("/tmp", {"PROGRAMME_START_YEAR": "2025"})["PROGRAMME_START_YEAR"] == 2025
     )
-    with pytest.raises(ConfigError, match="PROGRAMME_START_YEAR must be a year"):
-        from_environment("/tmp", {"PROGRAMME_START_YEAR": "2024/25"})
+    for odd in ("2024/25", "²⁰²⁴"):
+        with pytest.raises(ConfigError, match="PROGRAMME_START_YEAR must be a year"):
+            from_environment("/tmp", {"PROGRAMME_START_YEAR": odd})
 
 
 def test_the_migration_keeps_sen_as_codes_and_back(tmp_path):
