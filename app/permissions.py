@@ -41,6 +41,12 @@ _ACTIONS = (
         "Edit the list of maths-related degree subjects (outcome 5)",
         {ADMIN},
     ),
+    Action(
+        "benchmarks.view",
+        "See the benchmark figures shown beside the outcomes, with their sources",
+        {ADMIN, EVALUATOR},
+    ),
+    Action("benchmarks.manage", "Add, edit and delete benchmark figures", {ADMIN}),
     Action("staff.manage", "List, add and (de)activate staff accounts", LEADS),
     Action("audit.view", "Read the audit log", {ADMIN}),
     Action(

@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     )
     areas.add_demo_data(app, areas.DemoData(seed=demo.seed, order=50))
     # The sub-areas register themselves, as any area does.
+    import tracking.benchmarks
     import tracking.destinations
     import tracking.post16
     import tracking.profiles
@@ -34,3 +35,4 @@ def init_app(app: Flask) -> None:
     tracking.profiles.init_app(app)
     tracking.destinations.init_app(app)
     tracking.post16.init_app(app)
+    tracking.benchmarks.init_app(app)

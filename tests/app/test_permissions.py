@@ -78,6 +78,8 @@ REQUESTS = {
     "programme.view": ("GET", lambda w: "/schools", {}),
     "schools.manage": ("GET", lambda w: "/schools/new", {}),
     "subjects.manage": ("GET", lambda w: "/destinations/maths-related", {}),
+    "benchmarks.view": ("GET", lambda w: "/benchmarks/", {}),
+    "benchmarks.manage": ("GET", lambda w: "/benchmarks/new", {}),
     "staff.manage": ("GET", lambda w: "/users", {}),
     "audit.view": ("GET", lambda w: "/audit", {}),
     "students.view": ("GET", lambda w: f"/students/{w['student']}", {}),
