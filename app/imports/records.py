@@ -9,7 +9,7 @@ come from here, the same for every such import.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -17,8 +17,12 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.imports import steps, uploads
+from app.imports.columns import EMPTY
 from app.imports.importer import ImportPlan, skipped_text
 from app.models import Student
+from app.upn import InvalidUPN, normalise_upn
+
+NO_STUDENT = "No student with this UPN in this school"
 
 
 @dataclass(frozen=True)
@@ -101,6 +105,20 @@ def school_student_ids(school_id: int, upns: Iterable[str]) -> dict[str, int]:
         )
         students.update({upn: student_id for upn, student_id in rows})
     return students
+
+
+def row_student(text: str, students: Mapping[str, int]) -> tuple[str, int | None, str | None]:
+    """Read a row's UPN cell against the school's students (`school_student_ids`): return
+    (the UPN as stored, the student's id, None), or (what was typed, None, the problem to
+    show in the UPN column)."""
+    if not text:
+        return text, None, EMPTY
+    try:
+        upn = normalise_upn(text)
+    except InvalidUPN as error:
+        return text, None, str(error)
+    student_id = students.get(upn)
+    return upn, student_id, None if student_id is not None else NO_STUDENT
 
 
 def add_in_chunks(rows: list[Any], add: Callable[[Student, Any], None]) -> Iterator[None]:

@@ -10,6 +10,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.imports.records import NO_STUDENT
 from app.imports.table import Table, read_table
 from app.models import AuditEvent, Role, Upload
 from tests.conftest import make_app
@@ -18,7 +19,6 @@ from tracking import services
 from tracking.models import Post16Record
 from tracking.post16.post16_import import (
     NAME_NEEDED,
-    NO_STUDENT,
     NOT_OWN,
     School,
     parse_route,

@@ -11,12 +11,10 @@ from datetime import date
 
 from app.imports.cells import Cell, CellError, cell_at, cell_text, header_key, parse_past_date
 from app.imports.columns import EMPTY, CheckedRow, Column, ImportResult, RowError, check_table
+from app.imports.records import row_student
 from app.imports.table import Table
-from app.upn import InvalidUPN, normalise_upn
 from tracking.destinations import hecos
 from tracking.vocabulary import DestinationStatus, DestinationType, Evidence, label
-
-NO_STUDENT = "No student with this UPN in this school"
 
 COLUMNS: tuple[Column, ...] = (
     Column("upn", "UPN", ("UPN",), required=True),
@@ -144,17 +142,9 @@ def _check_row(number, cells, index, headers, students, today):
     def text(key: str) -> str:
         return cell_text(cell_at(cells, index[key])) if key in index else ""
 
-    student_id = None
-    upn = text("upn")
-    try:
-        upn = normalise_upn(upn) if upn else ""
-    except InvalidUPN as error:
-        problem("upn", str(error))
-    else:
-        if not upn:
-            problem("upn", EMPTY)
-        elif (student_id := students.get(upn)) is None:
-            problem("upn", NO_STUDENT)
+    upn, student_id, upn_problem = row_student(text("upn"), students)
+    if upn_problem:
+        problem("upn", upn_problem)
 
     parsed: dict[str, str | None] = {}
     for key, parse in (("type", parse_type), ("status", parse_status)):

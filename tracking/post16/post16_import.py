@@ -17,12 +17,11 @@ from datetime import date
 
 from app.imports.cells import Cell, CellError, cell_at, cell_text, header_key, parse_past_date
 from app.imports.columns import EMPTY, CheckedRow, Column, ImportResult, RowError, check_table
+from app.imports.records import row_student
 from app.imports.table import Table
-from app.upn import InvalidUPN, normalise_upn
 from tracking.post16.rules import check_ukprn, check_urn
 from tracking.vocabulary import Post16Institution, Post16Route, Post16Status, choices, label
 
-NO_STUDENT = "No student with this UPN in this school"
 NAME_NEEDED = "Give the school or college's name in the Institution column"
 NOT_OWN = "A URN or UKPRN is for another school or college, not the own sixth form"
 
@@ -186,19 +185,9 @@ def _check_row(
     def text(key: str) -> str:
         return cell_text(cell_at(cells, index[key])) if key in index else ""
 
-    student_id = None
-    upn = text("upn")
-    if not upn:
-        problem("upn", EMPTY)
-    else:
-        try:
-            upn = normalise_upn(upn)
-        except InvalidUPN as error:
-            problem("upn", str(error))
-        else:
-            student_id = school.students.get(upn)
-            if student_id is None:
-                problem("upn", NO_STUDENT)
+    upn, student_id, upn_problem = row_student(text("upn"), school.students)
+    if upn_problem:
+        problem("upn", upn_problem)
 
     found: dict[str, str | None] = {}
     for key, parse in (("route", parse_route), ("status", parse_status)):

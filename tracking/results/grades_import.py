@@ -35,13 +35,10 @@ from app.imports.columns import (
     RowError,
     check_table,
 )
+from app.imports.records import row_student
 from app.imports.table import Table
-from app.upn import InvalidUPN, normalise_upn
 from tracking import grades
 from tracking.grades import GradeError, GradeKind, Qualification
-
-NO_STUDENT = "No student with this UPN in this school"
-
 
 # In order of preference: when a file has two headers for the same column, the first wins.
 COLUMNS: tuple[Column, ...] = (
@@ -192,19 +189,9 @@ def _check_row(
             return None
         return cell
 
-    student_id = None
-    upn = cell_text(cell_at(cells, index["upn"]))
-    if not upn:
-        problem("upn", EMPTY)
-    else:
-        try:
-            upn = normalise_upn(upn)
-        except InvalidUPN as error:
-            problem("upn", str(error))
-        else:
-            student_id = students.get(upn)
-            if student_id is None:
-                problem("upn", NO_STUDENT)
+    upn, student_id, upn_problem = row_student(cell_text(cell_at(cells, index["upn"])), students)
+    if upn_problem:
+        problem("upn", upn_problem)
 
     qualification = kind = None
     cell = required("qualification")
