@@ -8,10 +8,7 @@ The import used to be one long transaction: saves waited for it and failed after
 timeout ("database is locked").
 """
 
-import importlib.util
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -21,23 +18,14 @@ from app import retry
 from app.extensions import db
 from app.imports import steps
 from app.models import AuditEvent, Group, GroupMember, Role, Student, Upload
+from tests import bench_modules
 from tests.app.test_import_web import csv_file, upload_ok
 from tests.factories import make_group, make_school, make_student, make_user, upn_for
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "import_while_saving.py"
 ROWS = 20_000
 STUDENTS = 30
 
-
-def _bench_module():
-    spec = importlib.util.spec_from_file_location("import_while_saving", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _bench_module()
+bench = bench_modules.load("import_while_saving")
 
 
 @pytest.fixture

@@ -2,10 +2,7 @@
 cannot be turned against the people they protect: wrong passwords slow an account down (a
 growing delay), never lock it; one address's failures never stop anyone elsewhere."""
 
-import importlib.util
-import sys
 import threading
-from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
@@ -14,6 +11,7 @@ from app import tasks, throttle
 from app.auth import services as sign_in
 from app.extensions import db
 from app.models import Role
+from tests import bench_modules
 from tests.conftest import make_app
 from tests.factories import PASSWORD, make_user
 from tests.test_tasks import redis_url  # noqa: F401  (the Redis fixture)
@@ -148,16 +146,7 @@ def test_with_redis_the_counts_live_in_redis(app, redis_url, clock):  # noqa: F8
 # ---- a real server: two worker processes, and a restart -------------------------------------
 
 
-def _burst_module():
-    path = Path(__file__).resolve().parents[2] / "bench" / "survey_burst.py"
-    spec = importlib.util.spec_from_file_location("survey_burst_for_limits", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-burst = _burst_module()
+burst = bench_modules.load("survey_burst")
 PORT = burst.free_port()  # one port for this run, reused by the restarted server
 
 

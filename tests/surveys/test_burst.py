@@ -2,28 +2,16 @@
 every answer is stored exactly once with the last value chosen, and everyone is submitted.
 The simulated browsers and the gunicorn start-up are shared with bench/survey_burst.py."""
 
-import importlib.util
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from app.extensions import db
+from tests import bench_modules
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "survey_burst.py"
 STUDENTS = 60
 
-
-def _burst_module():
-    spec = importlib.util.spec_from_file_location("survey_burst", BENCH)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
-    spec.loader.exec_module(module)
-    return module
-
-
-burst = _burst_module()
+burst = bench_modules.load("survey_burst")
 
 
 @pytest.fixture
