@@ -85,3 +85,22 @@ def make_group(school: School, name: str | None = None, students=(), kind: str =
     db.session.add(group)
     db.session.flush()
     return group
+
+
+def make_intervention(school: School, group: Group | None = None, **fields):
+    """A small-group intervention of `school` (for `group`), held today unless said, made
+    through the tracking services as staff make one (audited)."""
+    from tracking import services
+
+    values = {
+        "type": "small_group",
+        "subtype": None,
+        "title": "Booster",
+        "held_on": date.today(),
+        "duration_minutes": 40,
+        "provider": None,
+        "mentor": None,
+        "group_id": group.id if group else None,
+    }
+    values.update(fields)
+    return services.create_intervention(None, school.id, values)

@@ -8,7 +8,7 @@ from app.imports import uploads
 from app.models import Role
 from surveys import services as surveys
 from surveys.instruments import load_all
-from tests.factories import make_group, make_school, make_student, make_user
+from tests.factories import make_group, make_intervention, make_school, make_student, make_user
 from tracking import services as tracking
 from tracking.profiles import jobs
 
@@ -23,20 +23,7 @@ def _world(name: str) -> dict[str, int]:
     student = make_student(school, year_group=11)
     group = make_group(school, students=[student])
     grade = tracking.record_grade(None, student, "gcse_maths", "target", "8", None, date.today())
-    intervention = tracking.create_intervention(
-        None,
-        school.id,
-        {
-            "type": "small_group",
-            "subtype": None,
-            "title": "Booster",
-            "held_on": date.today(),
-            "duration_minutes": 40,
-            "provider": None,
-            "mentor": None,
-            "group_id": group.id,
-        },
-    )
+    intervention = make_intervention(school, group)
     session = surveys.open_session(teacher, group, load_all()["enjoyment"])
     job = jobs.create_job(lead, school, [student], sensitive=False, group=group)
     upload = uploads.store_upload(lead, "roster", "roster.csv", b"upn\n")

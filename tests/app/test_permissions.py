@@ -3,7 +3,6 @@ performs the action is allowed (not 403) or refused with 403, exactly as the mat
 action added without a request here fails; so does a route that names no action."""
 
 import re
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,8 +15,7 @@ from app.models import Role
 from app.permissions import ACTIONS, allows, can, endpoint_action, markdown_table
 from surveys import services as surveys
 from surveys.instruments import load_all
-from tests.factories import make_group, make_school, make_student, make_user
-from tracking import services as tracking
+from tests.factories import make_group, make_intervention, make_school, make_student, make_user
 from tracking.profiles.models import ProfileJob
 
 README = Path(__file__).resolve().parents[2] / "README.md"
@@ -46,20 +44,7 @@ def _world() -> dict:
     }
     student = make_student(school, year_group=10)
     group = make_group(school, name="10X1", students=[student])
-    intervention = tracking.create_intervention(
-        None,
-        school.id,
-        {
-            "type": "small_group",
-            "subtype": None,
-            "title": "Booster",
-            "held_on": date.today(),
-            "duration_minutes": 40,
-            "provider": None,
-            "mentor": None,
-            "group_id": group.id,
-        },
-    )
+    intervention = make_intervention(school, group)
     session = surveys.open_session(users[Role.TEACHER], group, load_all()["enjoyment"])
     uploads.store_upload(users[Role.LEAD], "roster", "roster.csv", b"upn\n")
     db.session.commit()

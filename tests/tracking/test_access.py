@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Role
-from tests.factories import make_group, make_school, make_student, make_user
+from tests.factories import make_group, make_intervention, make_school, make_student, make_user
 from tracking import services
 from tracking.models import Attendance, GradeRecord, StudentNote
 
@@ -22,20 +22,7 @@ def away(app):
     )
     note = services.add_record(None, student, StudentNote, {"text": "Away secret"})
     group = make_group(school, name="Away set", students=[student])
-    intervention = services.create_intervention(
-        None,
-        school.id,
-        {
-            "type": "small_group",
-            "subtype": None,
-            "title": "Away booster",
-            "held_on": date(2026, 1, 5),
-            "duration_minutes": 40,
-            "provider": None,
-            "mentor": None,
-            "group_id": group.id,
-        },
-    )
+    intervention = make_intervention(school, group, title="Away booster", held_on=date(2026, 1, 5))
     db.session.commit()
     return {"student": student, "grade": grade, "note": note, "intervention": intervention}
 
@@ -82,20 +69,7 @@ def test_own_student_cannot_be_marked_on_another_schools_register(client, auth, 
     home = make_school()
     make_student(home)
     lead = make_user(Role.LEAD, home)
-    own_iv = services.create_intervention(
-        None,
-        home.id,
-        {
-            "type": "small_group",
-            "subtype": None,
-            "title": "Home",
-            "held_on": date(2026, 1, 5),
-            "duration_minutes": 40,
-            "provider": None,
-            "mentor": None,
-            "group_id": None,
-        },
-    )
+    own_iv = make_intervention(home, title="Home", held_on=date(2026, 1, 5))
     auth.login(lead)
     away_student = away["student"].id
     response = client.post(
